@@ -1,0 +1,41 @@
+import { resolve } from 'node:path';
+import { defineConfig } from 'electron-vite';
+
+// Every main-process entry lands flat in out/main so that entries can find each
+// other (the import worker) next to whichever chunk loads them.
+const mainOutput = { format: 'es' as const, entryFileNames: '[name].js', chunkFileNames: '[name]-[hash].js' };
+
+export default defineConfig({
+  main: {
+    build: {
+      outDir: 'out/main',
+      rollupOptions: {
+        input: {
+          index: resolve('src/main/index.ts'),
+          serve: resolve('src/main/serve.ts'),
+          cli: resolve('src/main/cli/index.ts'),
+          importWorker: resolve('src/main/tools/importWorker.ts'),
+        },
+        output: mainOutput,
+      },
+    },
+  },
+  preload: {
+    build: {
+      outDir: 'out/preload',
+      rollupOptions: {
+        input: { index: resolve('src/preload/index.ts') },
+        // Sandboxed preloads must be CommonJS.
+        output: { format: 'cjs', entryFileNames: '[name].cjs' },
+      },
+    },
+  },
+  renderer: {
+    root: 'src/renderer',
+    esbuild: { jsx: 'automatic' },
+    build: {
+      outDir: 'out/renderer',
+      rollupOptions: { input: { index: resolve('src/renderer/index.html') } },
+    },
+  },
+});

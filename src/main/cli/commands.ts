@@ -1,0 +1,160 @@
+/**
+ * The CLI's commands, written against the typed Api only (no database access), so
+ * they behave exactly like the UI. Output goes through `Output` to stay testable.
+ */
+import { readFile, stat, writeFile } from 'node:fs/promises';
+import { basename } from 'node:path';
+import type { Api, ProjectSummary } from '../../shared/contract';
+import { IMPORT_TEXT_MAX } from '../../shared/contract';
+import { ToolTuneError } from '../../shared/errors';
+import type { ToolProblem } from '../../shared/tools/types';
+
+export interface Output {
+  out(line: string): void;
+  err(line: string): void;
+}
+
+export class UsageError extends Error {}
+
+export interface ParsedArgs {
+  positionals: string[];
+  flags: Record<string, string | boolean | undefined>;
+}
+
+export const USAGE = `Usage: tooltune <command> [options]
+
+Projects
+  project list [--json]                      List projects, most recently opened first
+  project create <name> [--json]             Create an empty project
+  project rename <name> <new-name>           Rename a project
+  project duplicate <name> [<new-name>]      Copy a project with its tools and workspace
+  project delete <name> --yes                Delete a project and its workspace folder
+
+Tools
+  tools list --project <name> [--json]       List a project's tools
+  tools import <file> --project <name> [--dry-run] [--json]
+                                             Import OpenAI, MCP, Anthropic, BFCL or OpenAPI tools
+  tools export --project <name> [--format openai|mcp] [--out <file>]
+                                             Print or write the project's tools
+
+Environment: TOOLTUNE_DATA_DIR sets the data folder.
+Exit codes: 0 ok, 1 failure, 2 usage, 3 not found, 4 invalid input, 5 conflict.`;
+
+function requireFlag(args: ParsedArgs, name: string): string {
+  const value = args.flags[name];
+  if (typeof value !== 'string' || value.length === 0) throw new UsageError(`--${name} <value> is required.`);
+  return value;
+}
+
+function requirePositional(args: ParsedArgs, index: number, what: string): string {
+  const value = args.positionals[index];
+  if (value === undefined) throw new UsageError(`${what} is required.`);
+  return value;
+}
+
+async function projectByName(api: Api, name: string): Promise<ProjectSummary> {
+  const projects = await api.projects.list({});
+  const project = projects.find((candidate) => candidate.name.toLowerCase() === name.trim().toLowerCase());
+  if (!project) throw new ToolTuneError('not-found', `No project named "${name}". See \`tooltune project list\`.`);
+  return project;
+}
+
+export function formatProblem(problem: ToolProblem): string {
+  const who = problem.toolName ?? (problem.toolIndex === undefined ? '' : `tool #${problem.toolIndex + 1}`);
+  return `${problem.severity}: ${who ? `${who}: ` : ''}${problem.pointer || '/'}: ${problem.message}`;
+}
+
+async function readImportFile(file: string): Promise<string> {
+  const info = await stat(file).catch(() => {
+    throw new ToolTuneError('not-found', `Cannot read ${file}: no such file.`);
+  });
+  if (!info.isFile()) throw new ToolTuneError('invalid-input', `${file} is not a file.`);
+  if (info.size > IMPORT_TEXT_MAX) {
+    throw new ToolTuneError('too-large', `${file} has ${info.size} bytes; imports are capped at ${IMPORT_TEXT_MAX} bytes.`);
+  }
+  return readFile(file, 'utf8');
+}
+
+export async function runCommand(api: Api, args: ParsedArgs, output: Output): Promise<void> {
+  const [group, action] = args.positionals;
+  const rest: ParsedArgs = { positionals: args.positionals.slice(2), flags: args.flags };
+  const json = args.flags.json === true;
+  const print = (value: unknown) => output.out(JSON.stringify(value, null, 2));
+
+  if (group === 'project') {
+    switch (action) {
+      case 'list': {
+        const projects = await api.projects.list({});
+        if (json) return print(projects);
+        for (const project of projects) output.out(`${project.name}\t${project.toolCount} tools\t${project.workspacePath}`);
+        return;
+      }
+      case 'create': {
+        const project = await api.projects.create({ name: requirePositional(rest, 0, 'A project name') });
+        return json ? print(project) : output.out(`Created project "${project.name}".`);
+      }
+      case 'rename': {
+        const project = await projectByName(api, requirePositional(rest, 0, 'The project name'));
+        const renamed = await api.projects.rename({ id: project.id, name: requirePositional(rest, 1, 'The new name') });
+        return output.out(`Renamed "${project.name}" to "${renamed.name}".`);
+      }
+      case 'duplicate': {
+        const project = await projectByName(api, requirePositional(rest, 0, 'The project name'));
+        const name = rest.positionals[1];
+        const copy = await api.projects.duplicate(name === undefined ? { id: project.id } : { id: project.id, name });
+        return output.out(`Duplicated "${project.name}" as "${copy.name}".`);
+      }
+      case 'delete': {
+        const project = await projectByName(api, requirePositional(rest, 0, 'The project name'));
+        if (args.flags.yes !== true) {
+          throw new UsageError(`Deleting "${project.name}" removes its tools and workspace folder. Add --yes to confirm.`);
+        }
+        await api.projects.delete({ id: project.id });
+        return output.out(`Deleted project "${project.name}".`);
+      }
+    }
+  }
+
+  if (group === 'tools') {
+    const project = await projectByName(api, requireFlag(args, 'project'));
+    switch (action) {
+      case 'list': {
+        const tools = await api.tools.list({ projectId: project.id });
+        if (json) return print(tools);
+        for (const tool of tools) output.out(`${tool.name}\t${tool.description}`);
+        return;
+      }
+      case 'import': {
+        const file = requirePositional(rest, 0, 'A file to import');
+        const text = await readImportFile(file);
+        const request = { projectId: project.id, text, fileName: basename(file) };
+        const preview = await api.tools.previewImport(request);
+        for (const problem of preview.problems) output.err(formatProblem(problem));
+        if (args.flags['dry-run'] === true) {
+          if (json) return print(preview);
+          output.out(`${preview.tools.length} tools found (${preview.format ?? 'unknown format'}); nothing saved (--dry-run).`);
+          if (preview.problems.some((problem) => problem.severity === 'error')) {
+            throw new ToolTuneError('invalid-input', 'The file has errors; fix them before importing.');
+          }
+          return;
+        }
+        const { imported } = await api.tools.commitImport(request);
+        if (json) return print(imported);
+        return output.out(`Imported ${imported.length} tools (${preview.format}) into "${project.name}".`);
+      }
+      case 'export': {
+        const format = args.flags.format ?? 'openai';
+        if (format !== 'openai' && format !== 'mcp') throw new UsageError('--format must be openai or mcp.');
+        const exported = await api.tools.export({ projectId: project.id, format });
+        const out = args.flags.out;
+        if (typeof out === 'string') {
+          await writeFile(out, exported.text, 'utf8');
+          return output.out(`Wrote ${out}.`);
+        }
+        return output.out(exported.text.trimEnd());
+      }
+    }
+  }
+
+  throw new UsageError(group ? `Unknown command: ${args.positionals.slice(0, 2).join(' ')}` : 'No command given.');
+}

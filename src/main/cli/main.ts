@@ -1,0 +1,78 @@
+/**
+ * `tooltune` command line: the same services as the app, in process, through the
+ * same validated RPC path. Parses arguments and maps results to exit codes.
+ */
+import { parseArgs } from 'node:util';
+import packageJson from '../../../package.json';
+import { ToolTuneError } from '../../shared/errors';
+import { createRpcClient } from '../../shared/rpc/client';
+import { resolveDataDir } from '../paths';
+import { createServices } from '../services/createServices';
+import { inProcessTransport } from '../transport/inProcessTransport';
+import { formatProblem, runCommand, UsageError, USAGE, type ParsedArgs } from './commands';
+import { EXIT, exitCodeFor } from './exitCodes';
+import type { ToolProblem } from '../../shared/tools/types';
+
+function parse(argv: string[]): ParsedArgs {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    strict: true,
+    options: {
+      project: { type: 'string' },
+      format: { type: 'string' },
+      out: { type: 'string' },
+      json: { type: 'boolean' },
+      yes: { type: 'boolean' },
+      'dry-run': { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+      version: { type: 'boolean', short: 'v' },
+    },
+  });
+  return { positionals, flags: values };
+}
+
+function problemsOf(error: ToolTuneError): ToolProblem[] {
+  const details = error.details as { problems?: ToolProblem[] } | undefined;
+  return Array.isArray(details?.problems) ? details.problems : [];
+}
+
+export async function main(argv: string[]): Promise<number> {
+  let args: ParsedArgs;
+  try {
+    args = parse(argv);
+  } catch (error) {
+    console.error(`tooltune: ${error instanceof Error ? error.message : String(error)}\n\n${USAGE}`);
+    return EXIT.usage;
+  }
+  if (args.flags.version) {
+    console.log(packageJson.version);
+    return EXIT.ok;
+  }
+  if (args.flags.help || args.positionals.length === 0) {
+    console.log(USAGE);
+    return args.flags.help ? EXIT.ok : EXIT.usage;
+  }
+  const services = await createServices({ dataDir: resolveDataDir(), mode: 'cli', version: packageJson.version });
+  const client = createRpcClient(inProcessTransport(services.server, services.events));
+  try {
+    await runCommand(client.api, args, { out: (line) => console.log(line), err: (line) => console.error(line) });
+    return EXIT.ok;
+  } catch (error) {
+    if (error instanceof UsageError) {
+      console.error(`tooltune: ${error.message}\n\n${USAGE}`);
+      return EXIT.usage;
+    }
+    if (error instanceof ToolTuneError) {
+      for (const problem of problemsOf(error)) console.error(formatProblem(problem));
+      console.error(`tooltune: error: ${error.message}`);
+      return exitCodeFor(error.code);
+    }
+    console.error(`tooltune: error: ${error instanceof Error ? error.message : String(error)}`);
+    return EXIT.failure;
+  } finally {
+    client.dispose();
+    services.dispose();
+  }
+}
+

@@ -1,0 +1,12 @@
+import type { Database } from 'better-sqlite3';
+import { migration001Initial } from './001-initial';
+
+export interface Migration {
+  /** Becomes `PRAGMA user_version` once applied; strictly increasing from 1. */
+  version: number;
+  name: string;
+  up(db: Database): void;
+}
+
+/** Every migration ever shipped, in order. Never edit one that has shipped: add a new one. */
+export const MIGRATIONS: readonly Migration[] = [migration001Initial];
