@@ -1,0 +1,70 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { EXIT } from './exitCodes';
+
+// Runs the real CLI entry from source in a child process, as a script would.
+const entry = join(import.meta.dirname, 'index.ts');
+let dataDir: string;
+
+function tooltune(...args: string[]): { status: number; stdout: string; stderr: string } {
+  const result = spawnSync(process.execPath, ['--import', 'tsx', entry, ...args], {
+    env: { ...process.env, TOOLTUNE_DATA_DIR: dataDir },
+    encoding: 'utf8',
+    timeout: 60_000,
+  });
+  return { status: result.status ?? -1, stdout: result.stdout, stderr: result.stderr };
+}
+
+beforeAll(() => {
+  dataDir = mkdtempSync(join(tmpdir(), 'tooltune-cli-'));
+});
+afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+
+describe('tooltune CLI', () => {
+  it('lists the Demo project as JSON', () => {
+    const result = tooltune('project', 'list', '--json');
+    expect(result.status).toBe(EXIT.ok);
+    const projects = JSON.parse(result.stdout) as { name: string; toolCount: number }[];
+    expect(projects).toEqual([expect.objectContaining({ name: 'Demo', toolCount: 3 })]);
+  });
+
+  it('creates a project, imports tools into it and exports them', () => {
+    expect(tooltune('project', 'create', 'Scripted').status).toBe(EXIT.ok);
+    expect(tooltune('project', 'create', 'scripted').status).toBe(EXIT.conflict);
+    const file = join(dataDir, 'tools.json');
+    writeFileSync(
+      file,
+      JSON.stringify([{ name: 'ping', description: 'Ping a host.', parameters: { type: 'object', properties: { host: { type: 'string' } } } }]),
+    );
+    const imported = tooltune('tools', 'import', file, '--project', 'Scripted');
+    expect(imported.stderr).toBe('');
+    expect(imported.status).toBe(EXIT.ok);
+    const listed = JSON.parse(tooltune('tools', 'list', '--project', 'Scripted', '--json').stdout) as { name: string }[];
+    expect(listed.map((tool) => tool.name)).toEqual(['ping']);
+    const out = join(dataDir, 'out.json');
+    expect(tooltune('tools', 'export', '--project', 'Scripted', '--format', 'mcp', '--out', out).status).toBe(EXIT.ok);
+    expect(JSON.parse(readFileSync(out, 'utf8'))).toMatchObject({ tools: [{ name: 'ping' }] });
+  });
+
+  it('reports broken tools with pointers and exit code 4, saving nothing', () => {
+    const file = join(dataDir, 'broken.json');
+    writeFileSync(file, JSON.stringify([{ name: 'bad', description: 'x', parameters: { type: 'object', properties: { a: { type: 'strng' } } } }]));
+    const result = tooltune('tools', 'import', file, '--project', 'Demo');
+    expect(result.status).toBe(EXIT.invalidInput);
+    expect(result.stderr).toMatch(/bad: \/properties\/a/);
+    const listed = JSON.parse(tooltune('tools', 'list', '--project', 'Demo', '--json').stdout) as unknown[];
+    expect(listed).toHaveLength(3);
+  });
+
+  it('uses distinct exit codes for usage errors and missing things', () => {
+    expect(tooltune('frobnicate').status).toBe(EXIT.usage);
+    expect(tooltune('project', 'list', '--bogus').status).toBe(EXIT.usage);
+    expect(tooltune('tools', 'list', '--project', 'Nope').status).toBe(EXIT.notFound);
+    expect(tooltune('tools', 'import', join(dataDir, 'missing.json'), '--project', 'Demo').status).toBe(EXIT.notFound);
+    expect(tooltune('project', 'delete', 'Scripted').status).toBe(EXIT.usage);
+    expect(tooltune('project', 'delete', 'Scripted', '--yes').status).toBe(EXIT.ok);
+  });
+});
