@@ -1,5 +1,10 @@
 import { resolve } from 'node:path';
 import { defineConfig } from 'electron-vite';
+import packageJson from './package.json';
+
+// electron-vite reads Electron's version from the installed package; where the
+// optional Electron install was skipped, tell it the version we pin.
+process.env.ELECTRON_MAJOR_VER ??= packageJson.optionalDependencies.electron.split('.')[0];
 
 // Every main-process entry lands flat in out/main so that entries can find each
 // other (the import worker) next to whichever chunk loads them.
@@ -35,7 +40,13 @@ export default defineConfig({
     esbuild: { jsx: 'automatic' },
     build: {
       outDir: 'out/renderer',
-      rollupOptions: { input: { index: resolve('src/renderer/index.html') } },
+      rollupOptions: {
+        input: { index: resolve('src/renderer/index.html') },
+        onwarn(warning, warn) {
+          // React Query marks modules "use client" for server-component bundlers; meaningless here.
+          if (warning.code !== 'MODULE_LEVEL_DIRECTIVE') warn(warning);
+        },
+      },
     },
   },
 });
