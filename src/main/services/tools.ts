@@ -36,6 +36,14 @@ function toStoredTool(row: ToolRow): StoredTool {
   return tool;
 }
 
+/** Two saves racing past validation still meet the UNIQUE(project_id, name) constraint: say so plainly. */
+function asNameConflict(error: unknown): unknown {
+  const code = (error as { code?: unknown } | null)?.code;
+  return code === 'SQLITE_CONSTRAINT_UNIQUE'
+    ? new ToolTuneError('conflict', 'Another tool of this project already has that name.')
+    : error;
+}
+
 function errorsOf(problems: ToolProblem[]): ToolProblem[] {
   return problems.filter((problem) => problem.severity === 'error');
 }
@@ -85,7 +93,7 @@ export class ToolService implements ServiceImpl<Contract['tools']> {
     const chosen = result.tools.filter((_, index) => !excluded.has(index));
     if (chosen.length === 0) throw new ToolTuneError('invalid-input', 'Nothing was imported: no tools selected.');
     const origin: ToolOrigin = result.format ?? 'manual';
-    const ids = this.db.transaction(() => chosen.map((tool) => this.insert(params.projectId, tool, origin)))();
+    const ids = this.write(() => chosen.map((tool) => this.insert(params.projectId, tool, origin)));
     this.changed(params.projectId);
     return { imported: ids.map((id) => this.getTool(params.projectId, id)) };
   }
@@ -101,7 +109,7 @@ export class ToolService implements ServiceImpl<Contract['tools']> {
   async createWithOrigin(projectId: string, tool: ToolDefinition, origin: ToolOrigin): Promise<StoredTool> {
     const problems = errorsOf(await this.validate({ projectId, tool }));
     if (problems.length > 0) rejectProblems(`Tool "${tool.name}" was not saved`, problems);
-    const id = this.db.transaction(() => this.insert(projectId, tool, origin))();
+    const id = this.write(() => this.insert(projectId, tool, origin));
     this.changed(projectId);
     return this.getTool(projectId, id);
   }
@@ -110,20 +118,22 @@ export class ToolService implements ServiceImpl<Contract['tools']> {
     this.getTool(params.projectId, params.toolId);
     const problems = errorsOf(await this.validate(params));
     if (problems.length > 0) rejectProblems(`Tool "${params.tool.name}" was not saved`, problems);
-    this.db
-      .prepare(
-        `UPDATE tools SET name = ?, description = ?, parameters_json = ?, binding_json = ?, updated_at = ?
-         WHERE id = ? AND project_id = ?`,
-      )
-      .run(
-        params.tool.name,
-        params.tool.description,
-        JSON.stringify(params.tool.parameters),
-        params.tool.binding ? JSON.stringify(params.tool.binding) : null,
+    const { name, description, parameters, binding } = params.tool;
+    const update = this.db.prepare(
+      `UPDATE tools SET name = ?, description = ?, parameters_json = ?, binding_json = ?, updated_at = ?
+       WHERE id = ? AND project_id = ?`,
+    );
+    this.write(() =>
+      update.run(
+        name,
+        description,
+        JSON.stringify(parameters),
+        binding ? JSON.stringify(binding) : null,
         new Date().toISOString(),
         params.toolId,
         params.projectId,
-      );
+      ),
+    );
     this.changed(params.projectId);
     return this.getTool(params.projectId, params.toolId);
   }
@@ -155,6 +165,14 @@ export class ToolService implements ServiceImpl<Contract['tools']> {
     const document = format === 'openai' ? toOpenAiTools(tools) : toMcpTools(tools);
     const safeName = project.name.replace(/[^A-Za-z0-9_-]+/g, '-').replace(/^-+|-+$/g, '') || 'project';
     return { fileName: `${safeName}-tools.${format}.json`, text: `${JSON.stringify(document, null, 2)}\n` };
+  }
+
+  private write<T>(work: () => T): T {
+    try {
+      return this.db.transaction(work)();
+    } catch (error) {
+      throw asNameConflict(error);
+    }
   }
 
   private names(projectId: string, exceptToolId?: string): string[] {
