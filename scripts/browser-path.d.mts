@@ -1,0 +1,2 @@
+export function playwrightChromium(): string | null;
+export function findChromium(): string | null;
