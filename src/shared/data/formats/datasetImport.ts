@@ -1,0 +1,130 @@
+import { parseSample, parseToolDefinition, type Sample } from '../conversation';
+import { MAX_PROBLEMS } from '../limits';
+import type { ToolDefinition } from '../../tools/types';
+import { parseRecord, recordsOf } from './records';
+
+export type DatasetFormat = 'openai' | 'sharegpt' | 'glaive' | 'xlam' | 'bfcl';
+
+export interface ImportProblem {
+  /** 1-based line of the record in its file (0: about the import as a whole). */
+  line: number;
+  /** `error`: the record was skipped; `warning`: it was imported with the change described. */
+  severity: 'error' | 'warning';
+  message: string;
+}
+
+export interface DatasetImport {
+  samples: Sample[];
+  problems: ImportProblem[];
+  /** Distinct tool definitions referenced by the samples (first definition per name), to offer for import. */
+  tools: ToolDefinition[];
+}
+
+/** What one record turned into. */
+export interface RecordRead {
+  samples: Sample[];
+  problems: Omit<ImportProblem, 'line'>[];
+}
+
+export type RecordReader = (value: unknown, tools: ToolCatalog) => RecordRead;
+
+/**
+ * Shares one object per distinct tool definition across samples (a 100,000-line file repeats the
+ * same few tools on every line) and remembers the first definition seen per name.
+ * Samples from an import must therefore be treated as immutable.
+ */
+export class ToolCatalog {
+  private readonly byKey = new Map<string, ToolDefinition>();
+  private readonly byName = new Map<string, ToolDefinition>();
+
+  /** A validated, shared tool; or the reason it is not one. */
+  intern(raw: unknown): { tool: ToolDefinition } | { message: string } {
+    // The raw text is the cache key, so a definition seen before costs one stringify, not a validation.
+    const key = JSON.stringify(raw) ?? '';
+    const known = this.byKey.get(key);
+    if (known) return { tool: known };
+    const read = parseToolDefinition(raw);
+    if ('problem' in read) return { message: `tool${read.problem.pointer}: ${read.problem.message}` };
+    this.byKey.set(key, read.tool);
+    if (!this.byName.has(read.tool.name)) this.byName.set(read.tool.name, read.tool);
+    return { tool: read.tool };
+  }
+
+  /** Interns a list of tools, reporting the ones that are not valid. */
+  internAll(raw: readonly unknown[], problems: RecordRead['problems']): ToolDefinition[] {
+    const tools: ToolDefinition[] = [];
+    for (const item of raw) {
+      const read = this.intern(item);
+      if ('tool' in read) tools.push(read.tool);
+      else problems.push({ severity: 'warning', message: `${read.message}; the tool was left out` });
+    }
+    return tools;
+  }
+
+  distinct(): ToolDefinition[] {
+    return [...this.byName.values()];
+  }
+}
+
+/** Collects problems up to the cap, then only counts them. */
+export class ProblemLog {
+  readonly problems: ImportProblem[] = [];
+  private dropped = 0;
+
+  add(problem: ImportProblem): void {
+    if (this.problems.length < MAX_PROBLEMS) this.problems.push(problem);
+    else this.dropped++;
+  }
+
+  finish(): ImportProblem[] {
+    if (this.dropped > 0) this.problems.push({ line: 0, severity: 'error', message: `${this.dropped} more problems not listed` });
+    return this.problems;
+  }
+}
+
+/**
+ * The shared import loop: records → reader → samples validated by `parseSample`. Never throws;
+ * a record that fails in any way is reported with its line and the loop goes on.
+ */
+export function importRecords(text: string, reader: RecordReader): DatasetImport {
+  const tools = new ToolCatalog();
+  const log = new ProblemLog();
+  const samples: Sample[] = [];
+  if (typeof text !== 'string') return { samples, problems: [{ line: 0, severity: 'error', message: 'the input is not text' }], tools: [] };
+  for (const record of recordsOf(text)) {
+    const parsed = parseRecord(record);
+    if (!parsed.ok) {
+      log.add({ line: record.line, severity: 'error', message: parsed.message });
+      continue;
+    }
+    let read: RecordRead;
+    try {
+      read = reader(parsed.value, tools);
+    } catch (error) {
+      read = { samples: [], problems: [{ severity: 'error', message: `unreadable record: ${String(error).slice(0, 200)}` }] };
+    }
+    for (const problem of read.problems) log.add({ line: record.line, ...problem });
+    for (const candidate of read.samples) {
+      const checked = checkCandidate(candidate);
+      if ('sample' in checked) samples.push(checked.sample);
+      else log.add({ line: record.line, severity: 'error', message: checked.message });
+    }
+  }
+  return { samples, problems: log.finish(), tools: tools.distinct() };
+}
+
+/**
+ * Runs a reader's sample through `parseSample`, keeping its already interned tools (validated once
+ * per distinct definition in the catalog) instead of copying them for every sample.
+ */
+function checkCandidate(candidate: Sample): { sample: Sample } | { message: string } {
+  const checked = parseSample({ ...candidate, tools: [] });
+  if ('problems' in checked) return { message: checked.problems.map((p) => `${p.pointer || '/'}: ${p.message}`).join('; ') };
+  const names = new Set<string>();
+  for (const tool of candidate.tools) {
+    if (names.has(tool.name)) return { message: `/tools: duplicate tool "${tool.name.slice(0, 64)}"` };
+    names.add(tool.name);
+  }
+  checked.sample.tools = candidate.tools;
+  return checked;
+}

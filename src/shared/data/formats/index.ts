@@ -1,0 +1,12 @@
+export { importOpenAiJsonl, exportOpenAiJsonl } from './openaiJsonl';
+export { importShareGpt, exportShareGpt, shareGptDatasetInfo } from './sharegpt';
+export { importGlaive, exportGlaive, parseGlaiveCall } from './glaive';
+export { importXlam, exportXlam } from './xlam';
+export { importBfcl, exportBfcl, kindFromBfclId } from './bfcl';
+export { detectDatasetFormat, type DetectedDatasetFormat } from './detect';
+export { recordsOf, type RawRecord } from './records';
+export { importRecords, ToolCatalog, type DatasetFormat, type DatasetImport, type ImportProblem, type RecordRead, type RecordReader } from './datasetImport';
+export { readOpenAiRecord } from './openaiJsonl';
+export { readShareGptRecord } from './sharegpt';
+export { readGlaiveRecord } from './glaive';
+export { readXlamRecord } from './xlam';
