@@ -7,7 +7,7 @@ import packageJson from './package.json';
 process.env.ELECTRON_MAJOR_VER ??= packageJson.optionalDependencies.electron.split('.')[0];
 
 // Every main-process entry lands flat in out/main so that entries can find each
-// other (the import worker) next to whichever chunk loads them.
+// other (the import and data workers) next to whichever chunk loads them.
 const mainOutput = { format: 'es' as const, entryFileNames: '[name].js', chunkFileNames: '[name]-[hash].js' };
 
 export default defineConfig({
@@ -20,6 +20,7 @@ export default defineConfig({
           serve: resolve('src/main/serve.ts'),
           cli: resolve('src/main/cli/index.ts'),
           importWorker: resolve('src/main/tools/importWorker.ts'),
+          dataWorker: resolve('src/main/data/dataWorker.ts'),
         },
         output: mainOutput,
       },

@@ -1,56 +1,69 @@
 /**
- * `npm run bench:data`: the Data step's throughput goals, measured in one run on this machine.
- *   synthesis  ≥ 5,000 samples/s (schema-driven, Demo tools, English + Chinese)
- *   import     < 10 s for a 100,000-line OpenAI JSONL file (read + parse + validate; no SQLite)
- *   verification samples/s (ajv, schemas compiled once); dedupe and balance over the same set.
+ * `npm run bench:data -- [count]`: the Data step's throughput, end to end.
+ * Prints samples/s of schema-driven synthesis alone and of `data.generate` including verification
+ * and SQLite, verification samples/s, the seconds to import a `count`-line OpenAI JSONL file (sent
+ * in parts, like the CLI does), and the time of a list page, stats and the duplicate search on it.
+ * Default count: 100,000.
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { performance } from 'node:perf_hooks';
-import { DEMO_TOOLS } from '../../src/main/data/testing/demoTools';
+import demoTools from '../../resources/demo/tools.json';
+import { DATA_TEXT_CHUNK_MAX } from '../../src/shared/contract';
+import { exportOpenAiJsonl } from '../../src/shared/data/formats';
+import { DEMO_PHRASINGS_EN, DEMO_PHRASINGS_ZH, Synthesizer } from '../../src/shared/data/synthesis';
+import type { ToolDefinition } from '../../src/shared/tools/types';
+import { waitForJob } from '../../src/main/cli/waitForJob';
 import { ArgumentValidator, verifySample } from '../../src/main/data/verifySample';
-import { balanceReport } from '../../src/shared/data/balance';
-import { findDuplicates } from '../../src/shared/data/dedupe';
-import { exportOpenAiJsonl, importOpenAiJsonl } from '../../src/shared/data/formats/openaiJsonl';
-import { DEMO_PHRASINGS_EN, DEMO_PHRASINGS_ZH } from '../../src/shared/data/synthesis/demoPhrasings';
-import { generateSamples } from '../../src/shared/data/synthesis/synthesizer';
+import { createTempServices } from '../../src/main/testing/tempServices';
 
-const LINES = Number(process.env['BENCH_LINES'] ?? 100_000);
+const count = Number(process.argv[2] ?? 100_000);
+const tools: ToolDefinition[] = demoTools.map(({ function: fn }) => ({ name: fn.name, description: fn.description, parameters: fn.parameters }));
 
-function timed<T>(run: () => T): { value: T; seconds: number } {
-  const start = performance.now();
-  const value = run();
-  return { value, seconds: (performance.now() - start) / 1000 };
+function rate(samples: number, ms: number): string {
+  return `${Math.round(samples / (ms / 1000)).toLocaleString('en')} samples/s (${samples.toLocaleString('en')} in ${(ms / 1000).toFixed(2)} s)`;
 }
 
-const rate = (count: number, seconds: number): string => `${Math.round(count / seconds).toLocaleString('en-US')}/s`;
-const verdict = (ok: boolean): string => (ok ? 'goal met' : 'GOAL MISSED');
-
-// Warm-up so the JIT does not count against the first measurement.
-generateSamples(DEMO_TOOLS, [DEMO_PHRASINGS_EN, DEMO_PHRASINGS_ZH], { seed: 0 }, 2000);
-
-const synthesis = timed(() => generateSamples(DEMO_TOOLS, [DEMO_PHRASINGS_EN, DEMO_PHRASINGS_ZH], { seed: 1, languages: { en: 3, zh: 1 } }, LINES));
-const samples = synthesis.value;
-const synthesisRate = samples.length / synthesis.seconds;
-
-const dir = mkdtempSync(join(tmpdir(), 'tooltune-bench-'));
-const file = join(dir, 'samples.jsonl');
-writeFileSync(file, exportOpenAiJsonl(samples));
-const imported = timed(() => importOpenAiJsonl(readFileSync(file, 'utf8')));
-const megabytes = Buffer.byteLength(readFileSync(file)) / 1024 / 1024;
-rmSync(dir, { recursive: true, force: true });
+const synthesizer = new Synthesizer(tools, [DEMO_PHRASINGS_EN, DEMO_PHRASINGS_ZH], { seed: 1 });
+let started = performance.now();
+const samples = Array.from({ length: count }, (_, index) => synthesizer.sample(index)).filter((sample) => sample !== null);
+console.log(`synthesis only:            ${rate(samples.length, performance.now() - started)}`);
 
 const validator = new ArgumentValidator();
-const verification = timed(() => imported.value.samples.filter((sample) => verifySample(sample, validator).ok).length);
-const dedupe = timed(() => findDuplicates(imported.value.samples));
-const balance = timed(() => balanceReport(imported.value.samples));
+started = performance.now();
+for (const sample of samples) verifySample(sample, validator);
+console.log(`verification only:         ${rate(samples.length, performance.now() - started)}`);
 
-console.log(`ToolTune data bench (${LINES.toLocaleString('en-US')} samples, Node ${process.version})`);
-console.log(`  synthesis (schema-driven): ${samples.length} samples in ${synthesis.seconds.toFixed(2)} s = ${rate(samples.length, synthesis.seconds)}  [goal ≥ 5,000/s: ${verdict(synthesisRate >= 5000)}]`);
-console.log(
-  `  import OpenAI JSONL:        ${imported.value.samples.length} samples from ${megabytes.toFixed(1)} MiB in ${imported.seconds.toFixed(2)} s (${imported.value.problems.length} problems)  [goal < 10 s: ${verdict(imported.seconds < 10)}]`,
-);
-console.log(`  verification:               ${verification.value}/${imported.value.samples.length} ok in ${verification.seconds.toFixed(2)} s = ${rate(imported.value.samples.length, verification.seconds)}`);
-console.log(`  dedupe (exact + MinHash):   ${dedupe.value.length} groups in ${dedupe.seconds.toFixed(2)} s`);
-console.log(`  balance report:             ${balance.value.warnings.length} warnings in ${balance.seconds.toFixed(2)} s`);
+const env = await createTempServices();
+try {
+  const demo = (await env.api.projects.list({})).find((project) => project.name === 'Demo');
+  if (!demo) throw new Error('the Demo project is missing');
+  started = performance.now();
+  const generated = await waitForJob(env.api, (await env.api.data.generate({ projectId: demo.id, count, seed: 1 })).jobId);
+  console.log(`generate (worker+SQLite):  ${rate(generated.done, performance.now() - started)}`);
+
+  const text = exportOpenAiJsonl(samples);
+  const project = await env.api.projects.create({ name: 'Import bench' });
+  started = performance.now();
+  let uploadId: string | undefined;
+  for (let from = 0; from < text.length; from += DATA_TEXT_CHUNK_MAX) {
+    const part = text.slice(from, from + DATA_TEXT_CHUNK_MAX);
+    ({ uploadId } = await env.api.data.uploadChunk(uploadId === undefined ? { text: part } : { uploadId, text: part }));
+  }
+  const imported = await waitForJob(env.api, (await env.api.data.import({ projectId: project.id, uploadId: uploadId as string, format: 'openai' })).jobId);
+  const seconds = (performance.now() - started) / 1000;
+  const summary = imported.importSummary;
+  console.log(
+    `import ${count.toLocaleString('en')}-line OpenAI JSONL (${(text.length / 1e6).toFixed(1)} M chars): ${seconds.toFixed(2)} s, ` +
+      `${imported.done.toLocaleString('en')} samples (${summary?.format ?? 'no format'}, ${summary?.problems.length ?? 0} problems), ${imported.state}`,
+  );
+
+  started = performance.now();
+  const page = await env.api.data.list({ projectId: project.id, offset: 50_000, limit: 100, filter: { tool: 'get_weather' } });
+  console.log(`list page (tool filter, offset 50,000): ${(performance.now() - started).toFixed(1)} ms, total ${page.total}`);
+  started = performance.now();
+  await env.api.data.stats({ projectId: project.id });
+  console.log(`stats (with balance pass, off main): ${(performance.now() - started).toFixed(0)} ms`);
+  started = performance.now();
+  const { groups } = await env.api.data.duplicates({ projectId: project.id });
+  console.log(`duplicates (exact + near, off main): ${(performance.now() - started).toFixed(0)} ms, ${groups.length} groups`);
+} finally {
+  env.dispose();
+}

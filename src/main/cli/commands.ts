@@ -4,22 +4,12 @@
  */
 import { readFile, stat, writeFile } from 'node:fs/promises';
 import { basename } from 'node:path';
-import type { Api, ProjectSummary } from '../../shared/contract';
+import type { Api } from '../../shared/contract';
 import { IMPORT_TEXT_MAX } from '../../shared/contract';
 import { ToolTuneError } from '../../shared/errors';
 import type { ToolProblem } from '../../shared/tools/types';
-
-export interface Output {
-  out(line: string): void;
-  err(line: string): void;
-}
-
-export class UsageError extends Error {}
-
-export interface ParsedArgs {
-  positionals: string[];
-  flags: Record<string, string | boolean | undefined>;
-}
+import { projectByName, requireFlag, requirePositional, UsageError, type Output, type ParsedArgs } from './commandSupport';
+import { runDataCommand } from './dataCommands';
 
 export const USAGE = `Usage: tooltune <command> [options]
 
@@ -37,27 +27,23 @@ Tools
   tools export --project <name> [--format openai|mcp] [--out <file>]
                                              Print or write the project's tools
 
+Data
+  data generate --project <name> [--count N] [--seed S] [--json]
+                                             Synthesize samples from the project's tools (progress on stderr)
+  data import <file> --project <name> [--format <f>] [--add-tools] [--json]
+                                             Import OpenAI JSONL, ShareGPT, Glaive, xLAM or BFCL samples
+                                             (format detected unless given)
+  data export --project <name> --format openai|sharegpt|glaive|xlam|bfcl [--version <v>] [--out <file>]
+                                             Print or write a version, or the samples a freeze would take
+  data stats --project <name> [--version <v>] [--json]
+                                             Counts per status, kind, tool and check; balance warnings
+  data split --project <name> [--eval 0.1] [--seed S]
+                                             Stratified train/eval split (frozen samples keep theirs)
+  data freeze --project <name> --name <v> [--json]
+                                             Freeze the samples into an immutable, hashed version
+
 Environment: TOOLTUNE_DATA_DIR sets the data folder.
 Exit codes: 0 ok, 1 failure, 2 usage, 3 not found, 4 invalid input, 5 conflict.`;
-
-function requireFlag(args: ParsedArgs, name: string): string {
-  const value = args.flags[name];
-  if (typeof value !== 'string' || value.length === 0) throw new UsageError(`--${name} <value> is required.`);
-  return value;
-}
-
-function requirePositional(args: ParsedArgs, index: number, what: string): string {
-  const value = args.positionals[index];
-  if (value === undefined) throw new UsageError(`${what} is required.`);
-  return value;
-}
-
-async function projectByName(api: Api, name: string): Promise<ProjectSummary> {
-  const projects = await api.projects.list({});
-  const project = projects.find((candidate) => candidate.name.toLowerCase() === name.trim().toLowerCase());
-  if (!project) throw new ToolTuneError('not-found', `No project named "${name}". See \`tooltune project list\`.`);
-  return project;
-}
 
 export function formatProblem(problem: ToolProblem): string {
   const who = problem.toolName ?? (problem.toolIndex === undefined ? '' : `tool #${problem.toolIndex + 1}`);
@@ -155,6 +141,8 @@ export async function runCommand(api: Api, args: ParsedArgs, output: Output): Pr
       }
     }
   }
+
+  if (group === 'data') return runDataCommand(api, action, rest, output);
 
   throw new UsageError(group ? `Unknown command: ${args.positionals.slice(0, 2).join(' ')}` : 'No command given.');
 }

@@ -9,11 +9,14 @@ import { createRpcClient } from '../../shared/rpc/client';
 import { resolveDataDir } from '../paths';
 import { createServices } from '../services/createServices';
 import { inProcessTransport } from '../transport/inProcessTransport';
-import { formatProblem, runCommand, UsageError, USAGE, type ParsedArgs } from './commands';
+import { formatProblem, runCommand, USAGE } from './commands';
+import { UsageError, type ParsedArgs } from './commandSupport';
 import { EXIT, exitCodeFor } from './exitCodes';
 import type { ToolProblem } from '../../shared/tools/types';
 
 function parse(argv: string[]): ParsedArgs {
+  // Under `data`, --version names a dataset version; elsewhere it asks for ToolTune's own.
+  const version = argv[0] === 'data' ? ({ type: 'string' } as const) : ({ type: 'boolean', short: 'v' } as const);
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
@@ -25,8 +28,13 @@ function parse(argv: string[]): ParsedArgs {
       json: { type: 'boolean' },
       yes: { type: 'boolean' },
       'dry-run': { type: 'boolean' },
+      count: { type: 'string' },
+      seed: { type: 'string' },
+      name: { type: 'string' },
+      eval: { type: 'string' },
+      'add-tools': { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
-      version: { type: 'boolean', short: 'v' },
+      version,
     },
   });
   return { positionals, flags: values };
@@ -45,7 +53,7 @@ export async function main(argv: string[]): Promise<number> {
     console.error(`tooltune: ${error instanceof Error ? error.message : String(error)}\n\n${USAGE}`);
     return EXIT.usage;
   }
-  if (args.flags.version) {
+  if (args.flags.version === true) {
     console.log(packageJson.version);
     return EXIT.ok;
   }

@@ -5,6 +5,7 @@ import { openDatabase, type Database } from '../db/database';
 import { EventHub } from '../transport/eventHub';
 import { RpcServer } from '../transport/rpcServer';
 import { AppService } from './app';
+import { DataService } from './data';
 import { seedDemoProject } from './demoProject';
 import { ProjectService } from './projects';
 import { ToolService } from './tools';
@@ -42,12 +43,16 @@ export async function createServices(options: {
     db.close();
     throw error;
   }
-  const implementations: Implementations = { app, projects, tools };
+  const data = new DataService(db, options.dataDir, projects, tools, events);
+  const implementations: Implementations = { app, projects, tools, data };
   return {
     db,
     events,
     server: new RpcServer(implementations),
     implementations,
-    dispose: () => db.close(),
+    dispose: () => {
+      data.dispose();
+      db.close();
+    },
   };
 }

@@ -1,18 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { importToolsOffThread, resolveImportWorker, validateToolsOffThread } from './importInWorker';
+import { importToolsOffThread, validateToolsOffThread } from './importInWorker';
 
 const openAiTools = JSON.stringify([
   { type: 'function', function: { name: 'get_weather', description: 'Weather for a city', parameters: { type: 'object', properties: { city: { type: 'string' } }, required: ['city'] } } },
 ]);
-
-describe('resolveImportWorker', () => {
-  it('uses the built .js worker next to a bundled module and the .ts entry through tsx from sources', () => {
-    expect(resolveImportWorker('file:///app/out/main/index.js')).toEqual({ script: new URL('file:///app/out/main/importWorker.js'), evalScript: false });
-    const fromSources = resolveImportWorker(import.meta.url);
-    expect(fromSources.evalScript).toBe(true);
-    expect(fromSources.script).toContain('importWorker.ts');
-  });
-});
 
 describe('importToolsOffThread', () => {
   it('parses and validates in a worker, ajv problems included', async () => {

@@ -1,7 +1,6 @@
-import { createRequire } from 'node:module';
-import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { ToolDefinition, ToolImportResult, ToolProblem } from '../../shared/tools/types';
+import { resolveWorkerEntry } from '../workerEntry';
 import { isImportWorkerResponse, type ImportWorkerRequest } from './importWorkerProtocol';
 
 export const DEFAULT_IMPORT_TIMEOUT_MS = 10_000;
@@ -16,20 +15,6 @@ export interface OffThreadOptions {
 
 export interface ImportOffThreadOptions extends OffThreadOptions {
   fileName?: string;
-}
-
-/**
- * How to start the worker. In the built app electron-vite emits `importWorker.js` next to the
- * bundle that contains this code. From TypeScript sources (vitest, tsx: this module's URL ends in
- * `.ts`) the worker must load `importWorker.ts` through tsx. `execArgv: ['--import', 'tsx']` does
- * not work on Node 20 (the worker's entry is loaded before tsx's hooks apply: "Unknown file
- * extension .ts"), so a one-line bootstrap loads the entry with tsx's CommonJS `require` API.
- */
-export function resolveImportWorker(moduleUrl: string = import.meta.url): { script: URL | string; evalScript: boolean } {
-  if (!moduleUrl.endsWith('.ts')) return { script: new URL('./importWorker.js', moduleUrl), evalScript: false };
-  const entry = JSON.stringify(fileURLToPath(new URL('./importWorker.ts', moduleUrl)));
-  const tsxApi = JSON.stringify(createRequire(moduleUrl).resolve('tsx/cjs/api'));
-  return { script: `require(${tsxApi}).require(${entry}, ${entry});`, evalScript: true };
 }
 
 /** Parses and validates (ajv included) in a worker that is terminated after `timeoutMs`. Never rejects. */
@@ -64,7 +49,7 @@ function runWorker(request: ImportWorkerRequest, what: string, timeoutMs = DEFAU
       void worker.terminate();
       resolve(result);
     };
-    const { script, evalScript } = resolveImportWorker();
+    const { script, evalScript } = resolveWorkerEntry('importWorker', import.meta.url);
     let worker: Worker;
     try {
       worker = new Worker(script, { eval: evalScript, workerData: request, resourceLimits: WORKER_RESOURCE_LIMITS });

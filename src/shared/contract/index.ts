@@ -3,6 +3,7 @@
  * declared once here; main serves implementations, callers get typed proxies.
  */
 import { appContract } from './app';
+import { dataContract } from './data';
 import { projectsContract } from './projects';
 import type { ServiceImpl, ServiceProxy } from './spec';
 import { toolsContract } from './tools';
@@ -11,6 +12,7 @@ export const contract = {
   app: appContract,
   projects: projectsContract,
   tools: toolsContract,
+  data: dataContract,
 } as const;
 
 export type Contract = typeof contract;
@@ -25,3 +27,39 @@ export type { ProjectSummary } from './projects';
 export { PROJECT_NAME_MAX } from './projects';
 export type { StoredTool, ToolExportFormat, ToolOrigin } from './tools';
 export { IMPORT_TEXT_MAX } from './tools';
+export type {
+  CountEntry,
+  DataExport,
+  DataExportFormat,
+  DataLocale,
+  DataStats,
+  DatasetVersion,
+  DuplicateGroup,
+  ExactDuplicates,
+  ExportedFile,
+  GenerateParams,
+  ImportSummary,
+  JobInfo,
+  JobKind,
+  JobProgress,
+  JobState,
+  SampleCheck,
+  SampleFilter,
+  SampleMix,
+  SampleRow,
+  SampleSort,
+  SampleSource,
+  SampleSplit,
+  SampleStatus,
+  StoredSample,
+} from './data';
+export {
+  BULK_IDS_MAX,
+  DATA_EXPORT_FORMATS,
+  DATA_TEXT_CHUNK_MAX,
+  DATA_UPLOAD_MAX,
+  DUPLICATE_GROUPS_MAX,
+  GENERATE_COUNT_MAX,
+  LIST_LIMIT_MAX,
+  SAMPLE_STATUSES,
+} from './data';

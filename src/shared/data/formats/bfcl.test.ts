@@ -67,7 +67,8 @@ describe('BFCL eval sets', () => {
 
   it('export → import is the identity', () => {
     fc.assert(
-      fc.property(fc.array(bfclSampleArb, { maxLength: 4 }), (samples) => {
+      // BFCL pairs questions with answers by id, so valid eval sets have unique ids.
+      fc.property(fc.uniqueArray(bfclSampleArb, { maxLength: 4, selector: (sample) => sample.meta?.sourceId }), (samples) => {
         const { questions: q, possibleAnswers } = exportBfcl(samples);
         const imported = importBfcl(q, possibleAnswers);
         expect(imported.problems.filter((p) => p.severity === 'error')).toEqual([]);

@@ -13,6 +13,18 @@ describe('detectDatasetFormat', () => {
     expect(detectDatasetFormat(['{"id": "simple_0", "ground_truth": []}'])).toBe('bfcl_answers');
     expect(detectDatasetFormat(['hello world'])).toBeNull();
   });
+
+  it('is not misled by an argument or property named like another format\'s key', () => {
+    const openai = JSON.stringify({
+      messages: [
+        { role: 'user', content: 'Convert 5 USD to EUR' },
+        { role: 'assistant', tool_calls: [{ type: 'function', function: { name: 'convert_currency', arguments: '{"from":"USD"}' } }] },
+      ],
+      tools: [{ type: 'function', function: { name: 'convert_currency', parameters: { properties: { from: { type: 'string' } } } } }],
+    });
+    expect(detectDatasetFormat([openai])).toBe('openai');
+    expect(detectDatasetFormat([openai.slice(0, 300)])).toBe('openai');
+  });
 });
 
 describe('recordsOf', () => {

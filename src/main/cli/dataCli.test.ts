@@ -1,0 +1,81 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { DataStats, DatasetVersion, ImportSummary } from '../../shared/contract';
+import { EXIT } from './exitCodes';
+
+// Runs the real CLI entry from source in a child process, as a script would.
+const entry = join(import.meta.dirname, 'index.ts');
+let dataDir: string;
+
+function tooltune(...args: string[]): { status: number; stdout: string; stderr: string } {
+  const result = spawnSync(process.execPath, ['--import', 'tsx', entry, ...args], {
+    env: { ...process.env, TOOLTUNE_DATA_DIR: dataDir },
+    encoding: 'utf8',
+    timeout: 60_000,
+  });
+  return { status: result.status ?? -1, stdout: result.stdout, stderr: result.stderr };
+}
+
+function json<T>(...args: string[]): T {
+  const result = tooltune(...args, '--json');
+  expect(result.status, result.stderr).toBe(EXIT.ok);
+  return JSON.parse(result.stdout) as T;
+}
+
+beforeAll(() => {
+  dataDir = mkdtempSync(join(tmpdir(), 'tooltune-data-cli-'));
+});
+afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+
+describe('tooltune data', () => {
+  it('generates with progress, splits, freezes, exports and re-imports with identical counts', () => {
+    const generated = tooltune('data', 'generate', '--project', 'Demo', '--count', '1500', '--seed', '4');
+    expect(generated.status, generated.stderr).toBe(EXIT.ok);
+    expect(generated.stdout).toMatch(/Generated 1500 samples in "Demo" \(seed 4\)/);
+    expect(generated.stderr).toMatch(/^generate: \d+\/1500$/m);
+    expect(json<DataStats>('data', 'stats', '--project', 'Demo').total).toBe(1500);
+
+    expect(tooltune('data', 'split', '--project', 'Demo', '--eval', '0.1', '--seed', '1').status).toBe(EXIT.ok);
+    const version = json<DatasetVersion>('data', 'freeze', '--project', 'Demo', '--name', 'v1');
+    expect(version.evalCount).toBeGreaterThan(0);
+    expect(version.contentHash).toMatch(/^[0-9a-f]{64}$/);
+    expect(json<DataStats>('data', 'stats', '--project', 'Demo', '--version', 'v1').total).toBe(version.sampleCount);
+
+    const sharegpt = join(dataDir, 'demo.sharegpt.jsonl');
+    expect(tooltune('data', 'export', '--project', 'Demo', '--format', 'sharegpt', '--version', 'v1', '--out', sharegpt).status).toBe(EXIT.ok);
+    expect(JSON.parse(readFileSync(join(dataDir, 'dataset_info.json'), 'utf8'))).toHaveProperty(['Demo-v1', 'formatting'], 'sharegpt');
+
+    const openai = join(dataDir, 'demo.openai.jsonl');
+    expect(tooltune('data', 'export', '--project', 'Demo', '--format', 'openai', '--version', 'v1', '--out', openai).status).toBe(EXIT.ok);
+    expect(tooltune('project', 'create', 'Copy').status).toBe(EXIT.ok);
+    const imported = tooltune('data', 'import', openai, '--project', 'Copy', '--format', 'openai', '--add-tools', '--json');
+    expect(imported.status, imported.stderr).toBe(EXIT.ok);
+    expect(imported.stderr).toMatch(/Added \d+ tools the samples use/);
+    expect((JSON.parse(imported.stdout) as ImportSummary).imported).toBe(version.sampleCount);
+    expect(json<DataStats>('data', 'stats', '--project', 'Copy').total).toBe(version.sampleCount);
+  }, 120_000);
+
+  it('reports broken lines by number on stderr and still imports the rest', () => {
+    expect(tooltune('project', 'create', 'Lines').status).toBe(EXIT.ok);
+    const file = join(dataDir, 'mixed.jsonl');
+    const good = JSON.stringify({ messages: [{ role: 'user', content: 'hi' }, { role: 'assistant', content: 'hello' }] });
+    writeFileSync(file, [good, '{"messages": [', good].join('\n'));
+    const result = tooltune('data', 'import', file, '--project', 'Lines');
+    expect(result.status).toBe(EXIT.ok);
+    expect(result.stderr).toMatch(/^line 2: error: not valid JSON/m);
+    expect(result.stdout).toMatch(/Imported 2 samples \(openai\)/);
+  });
+
+  it('uses distinct exit codes for usage errors and missing things', () => {
+    expect(tooltune('data', 'export', '--project', 'Demo').status).toBe(EXIT.usage);
+    expect(tooltune('data', 'export', '--project', 'Demo', '--format', 'csv').status).toBe(EXIT.usage);
+    expect(tooltune('data', 'generate', '--project', 'Demo', '--count', 'many').status).toBe(EXIT.usage);
+    expect(tooltune('data', 'stats', '--project', 'Demo', '--version', 'nope').status).toBe(EXIT.notFound);
+    expect(tooltune('data', 'import', join(dataDir, 'missing.jsonl'), '--project', 'Demo').status).toBe(EXIT.notFound);
+    expect(tooltune('data', 'freeze', '--project', 'Demo', '--name', 'v1').status).toBe(EXIT.conflict);
+    expect(existsSync(join(dataDir, 'tooltune.sqlite'))).toBe(true);
+  }, 60_000);
+});

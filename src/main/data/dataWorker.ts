@@ -1,0 +1,139 @@
+/**
+ * Worker entry for the Data step's heavy work. Jobs (synthesis or import, then verification and the
+ * per-sample summaries) stream batches to main, which writes one transaction each; one-shot
+ * requests (verify an edited sample, compute stats) answer once. Main terminates the worker after
+ * its last answer, or to cancel.
+ * Built by electron-vite as its own entry (`out/main/dataWorker.js`).
+ */
+import { readFileSync } from 'node:fs';
+import { parentPort, workerData } from 'node:worker_threads';
+import BetterSqlite3, { type Database } from 'better-sqlite3';
+import { parseSample, type Sample } from '../../shared/data/conversation';
+import { detectDatasetFormat, type DatasetFormat, type DatasetImport } from '../../shared/data/formats';
+import { importBfcl, importGlaive, importOpenAiJsonl, importShareGpt, importXlam } from '../../shared/data/formats';
+import { Synthesizer } from '../../shared/data/synthesis/synthesizer';
+import { DatasetVersions } from './datasetVersions';
+import { duplicateGroups, liveStats, versionStats } from './dataStats';
+import { BATCHES_IN_FLIGHT, type ContinueMessage, type DataWorkerMessage, type DataWorkerRequest, type ImportFindings } from './dataWorkerProtocol';
+import { prepareSample, ToolSetHasher } from './preparedSample';
+import { ArgumentValidator, verifySample } from './verifySample';
+
+const IMPORTERS: Record<DatasetFormat, (text: string) => DatasetImport> = {
+  openai: importOpenAiJsonl,
+  sharegpt: importShareGpt,
+  glaive: importGlaive,
+  xlam: importXlam,
+  bfcl: (text) => importBfcl(text),
+};
+const DETECT_LINES = 20;
+const DETECT_CHARS = 1_000_000;
+
+const port = parentPort;
+let credits = BATCHES_IN_FLIGHT;
+let wakeUp: (() => void) | null = null;
+port?.on('message', (message: ContinueMessage) => {
+  if (message.type !== 'continue') return;
+  credits++;
+  wakeUp?.();
+});
+
+function send(message: DataWorkerMessage): void {
+  port?.postMessage(message);
+}
+
+/** Sends a batch once main has room for it, so memory stays bounded and cancel acts between batches. */
+async function sendBatch(samples: Sample[], validator: ArgumentValidator, toolSets: ToolSetHasher): Promise<void> {
+  const prepared = samples.map((sample) => prepareSample(sample, validator, toolSets));
+  while (credits === 0) await new Promise<void>((resolve) => (wakeUp = resolve));
+  credits--;
+  send({ type: 'batch', batch: { samples: prepared, toolSets: toolSets.takeFresh() } });
+}
+
+async function generate(request: Extract<DataWorkerRequest, { kind: 'generate' }>): Promise<void> {
+  const synthesizer = new Synthesizer(request.tools, request.phrasings, request.options);
+  if (Object.keys(synthesizer.mix).length === 0) {
+    return send({ type: 'failed', message: 'No sample kind can be generated from these tools and settings.' });
+  }
+  const validator = new ArgumentValidator();
+  const toolSets = new ToolSetHasher();
+  send({ type: 'total', total: request.count });
+  const end = request.start + request.count;
+  for (let from = request.start; from < end; from += request.batchSize) {
+    const batch: Sample[] = [];
+    for (let index = from; index < Math.min(end, from + request.batchSize); index++) {
+      const sample = synthesizer.sample(index);
+      if (sample) batch.push(sample);
+    }
+    await sendBatch(batch, validator, toolSets);
+  }
+  send({ type: 'finished', findings: null });
+}
+
+async function importText(request: Extract<DataWorkerRequest, { kind: 'import' }>): Promise<void> {
+  const text = 'file' in request.input ? readFileSync(request.input.file, 'utf8') : request.input.text;
+  const detected = request.format ?? detectDatasetFormat(text.slice(0, DETECT_CHARS).split('\n', DETECT_LINES));
+  if (detected === 'bfcl_answers') {
+    return send({ type: 'failed', message: 'This is a BFCL possible-answer file; import the matching question file.' });
+  }
+  if (detected === null) {
+    return send({ type: 'failed', message: 'The format was not recognised (OpenAI JSONL, ShareGPT, Glaive, xLAM or BFCL).' });
+  }
+  const imported = IMPORTERS[detected](text);
+  const validator = new ArgumentValidator();
+  const toolSets = new ToolSetHasher();
+  send({ type: 'total', total: imported.samples.length });
+  for (let from = 0; from < imported.samples.length; from += request.batchSize) {
+    await sendBatch(imported.samples.slice(from, from + request.batchSize), validator, toolSets);
+  }
+  const findings: ImportFindings = { format: detected, problems: imported.problems, tools: imported.tools };
+  send({ type: 'finished', findings });
+}
+
+function verify(input: unknown): void {
+  const validator = new ArgumentValidator();
+  const parsed = parseSample(input);
+  const checks = verifySample(input, validator).checks;
+  if ('problems' in parsed) return send({ type: 'verified', checks, prepared: null });
+  const toolSets = new ToolSetHasher();
+  const sample = prepareSample(parsed.sample, validator, toolSets);
+  send({ type: 'verified', checks, prepared: { samples: [sample], toolSets: toolSets.takeFresh() } });
+}
+
+/** Reads the project database on a read-only connection of this thread's own. */
+function withDatabase(file: string, read: (db: Database) => void): void {
+  const db = new BetterSqlite3(file, { readonly: true, fileMustExist: true });
+  try {
+    read(db);
+  } finally {
+    db.close();
+  }
+}
+
+function stats(request: Extract<DataWorkerRequest, { kind: 'stats' }>): void {
+  const { projectId, versionId, projectTools } = request;
+  withDatabase(request.databaseFile, (db) => {
+    const result = versionId === null ? liveStats(db, projectId, projectTools) : versionStats(new DatasetVersions(db).samples(projectId, versionId), projectTools);
+    send({ type: 'stats', stats: result });
+  });
+}
+
+async function run(request: DataWorkerRequest): Promise<void> {
+  try {
+    switch (request.kind) {
+      case 'generate':
+        return await generate(request);
+      case 'import':
+        return await importText(request);
+      case 'verify':
+        return verify(request.sample);
+      case 'stats':
+        return stats(request);
+      case 'duplicates':
+        return withDatabase(request.databaseFile, (db) => send({ type: 'duplicates', groups: duplicateGroups(db, request.projectId, request.threshold) }));
+    }
+  } catch (error) {
+    send({ type: 'failed', message: error instanceof Error ? error.message : String(error) });
+  }
+}
+
+void run(workerData as DataWorkerRequest);
