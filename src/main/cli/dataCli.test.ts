@@ -1,23 +1,13 @@
-import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DataStats, DatasetVersion, ImportSummary } from '../../shared/contract';
+import { runCli } from '../testing/runCli';
 import { EXIT } from './exitCodes';
 
-// Runs the real CLI entry from source in a child process, as a script would.
-const entry = join(import.meta.dirname, 'index.ts');
 let dataDir: string;
-
-function tooltune(...args: string[]): { status: number; stdout: string; stderr: string } {
-  const result = spawnSync(process.execPath, ['--import', 'tsx', entry, ...args], {
-    env: { ...process.env, TOOLTUNE_DATA_DIR: dataDir },
-    encoding: 'utf8',
-    timeout: 60_000,
-  });
-  return { status: result.status ?? -1, stdout: result.stdout, stderr: result.stderr };
-}
+const tooltune = (...args: string[]) => runCli(dataDir, ...args);
 
 function json<T>(...args: string[]): T {
   const result = tooltune(...args, '--json');
