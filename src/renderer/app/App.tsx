@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import { ErrorMessage } from '../components/ErrorMessage';
 import { ProjectBar } from '../features/projects/ProjectBar';
+import { DataStep } from '../features/data/DataStep';
 import { ProjectInfo } from '../features/projects/ProjectInfo';
 import { useOpenProject, useProjects } from '../features/projects/queries';
 import { ToolsStep } from '../features/tools/ToolsStep';
@@ -49,7 +50,13 @@ export function App() {
         ) : current ? (
           <>
             <ProjectInfo project={current} />
-            {step === 'tools' ? <ToolsStep key={current.id} project={current} /> : <ComingLater step={step} />}
+            {step === 'tools' ? (
+              <ToolsStep key={current.id} project={current} />
+            ) : step === 'data' ? (
+              <DataStep key={current.id} project={current} />
+            ) : (
+              <ComingLater step={step} />
+            )}
           </>
         ) : (
           <p className="empty">{t('projects.none')}</p>
