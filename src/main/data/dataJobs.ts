@@ -3,8 +3,8 @@ import type { Database } from 'better-sqlite3';
 import type { GenerateParams, ImportSummary, JobInfo, JobKind, JobState, SampleSource } from '../../shared/contract';
 import { ToolTuneError } from '../../shared/errors';
 import type { EventHub } from '../transport/eventHub';
-import type { BatchJobRequest, ImportFindings } from './dataWorkerProtocol';
-import { startDataWorker, type DataWorkerOutcome, type DataWorkerRun } from './dataWorkerRun';
+import type { ImportFindings } from './dataWorkerProtocol';
+import type { DataWorkerHandlers, DataWorkerOutcome, DataWorkerRun } from './dataWorkerRun';
 import type { PreparedBatch } from './preparedSample';
 import type { SampleStore } from './sampleStore';
 
@@ -13,7 +13,7 @@ const PROGRESS_INTERVAL_MS = 100;
 /** `didChange` while a job writes: often enough for a live table, rare enough not to flood it. */
 const CHANGE_INTERVAL_MS = 1000;
 
-/** What a job row keeps of its request: enough to resume a generate job exactly. */
+/** What a job row keeps of its request: enough to resume a generate job exactly (a teacher's API key aside). */
 export type JobParams = { kind: 'generate'; generate: GenerateParams } | { kind: 'import'; fileName: string | null };
 
 interface JobDbRow {
@@ -34,7 +34,8 @@ interface JobDbRow {
 export interface JobLaunch {
   projectId: string;
   params: JobParams;
-  request: BatchJobRequest;
+  /** Starts what produces the job's batches: the data worker, or a teacher run in main. */
+  start(handlers: DataWorkerHandlers): DataWorkerRun;
   source: SampleSource;
   /** Turns what an import found into its summary once the samples are written. */
   summarize?: (findings: ImportFindings, written: { imported: number; failingChecks: number }) => ImportSummary;
@@ -68,7 +69,7 @@ function toJobInfo(row: JobDbRow): JobInfo {
 }
 
 /**
- * Runs generate and import jobs: one worker each, every batch written in one transaction
+ * Runs generate and import jobs: one producer each (a worker, or a teacher), every batch written in one transaction
  * together with the job's `done` count, so after a crash the row says exactly how far it got.
  */
 export class DataJobs {
@@ -158,7 +159,7 @@ export class DataJobs {
       addDone.run(batch.samples.length, new Date().toISOString(), jobId);
     });
 
-    const run = startDataWorker(launch.request, {
+    const run = launch.start({
       onTotal: (remaining) => {
         total = done + remaining;
         this.db.prepare('UPDATE jobs SET total = ? WHERE id = ?').run(total, jobId);

@@ -89,6 +89,13 @@ async function importText(request: Extract<DataWorkerRequest, { kind: 'import' }
   send({ type: 'finished', findings });
 }
 
+function prepare(request: Extract<DataWorkerRequest, { kind: 'prepare' }>): void {
+  const validator = new ArgumentValidator();
+  const toolSets = new ToolSetHasher();
+  const samples = request.samples.map((sample, index) => prepareSample(sample, validator, toolSets, request.extraChecks[index]));
+  send({ type: 'prepared', batch: { samples, toolSets: toolSets.takeFresh() } });
+}
+
 function verify(input: unknown): void {
   const validator = new ArgumentValidator();
   const parsed = parseSample(input);
@@ -126,6 +133,8 @@ async function run(request: DataWorkerRequest): Promise<void> {
         return await importText(request);
       case 'verify':
         return verify(request.sample);
+      case 'prepare':
+        return prepare(request);
       case 'stats':
         return stats(request);
       case 'duplicates':

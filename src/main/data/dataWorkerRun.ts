@@ -1,5 +1,6 @@
 import { Worker } from 'node:worker_threads';
 import type { DataStats, DuplicateGroup, SampleCheck } from '../../shared/contract';
+import type { Sample } from '../../shared/data/conversation';
 import { ToolTuneError } from '../../shared/errors';
 import { isDataWorkerMessage, type BatchJobRequest, type ContinueMessage, type DataWorkerMessage, type DataWorkerRequest, type ImportFindings } from './dataWorkerProtocol';
 import type { PreparedBatch } from './preparedSample';
@@ -79,6 +80,8 @@ export function startDataWorker(request: BatchJobRequest, handlers: DataWorkerHa
 }
 
 export const VERIFY_TIMEOUT_MS = 10_000;
+/** One teacher batch: a few dozen samples, but their tool schemas are compiled afresh. */
+export const PREPARE_TIMEOUT_MS = 60_000;
 export const STATS_TIMEOUT_MS = 120_000;
 
 type OneShotRequest = Exclude<DataWorkerRequest, BatchJobRequest>;
@@ -120,6 +123,13 @@ export async function verifyOffThread(sample: unknown, timeoutMs = VERIFY_TIMEOU
   if (answer.ok && answer.message.type === 'verified') return { checks: answer.message.checks, prepared: answer.message.prepared };
   const reason = answer.ok ? `unexpected answer "${answer.message.type}"` : answer.reason;
   return { checks: [{ check: 'format', ok: false, message: `verification failed: ${reason}`, pointer: '' }], prepared: null };
+}
+
+/** Verifies and summarizes samples made in main (teacher output), adding `extraChecks[i]` to sample i's checks. */
+export async function prepareOffThread(samples: Sample[], extraChecks: SampleCheck[][], timeoutMs = PREPARE_TIMEOUT_MS): Promise<PreparedBatch> {
+  const answer = await askDataWorker({ kind: 'prepare', samples, extraChecks }, timeoutMs);
+  if (answer.ok && answer.message.type === 'prepared') return answer.message.batch;
+  throw new ToolTuneError('internal', `The samples could not be verified: ${answer.ok ? `unexpected answer "${answer.message.type}"` : answer.reason}.`);
 }
 
 export async function duplicatesOffThread(request: Omit<Extract<DataWorkerRequest, { kind: 'duplicates' }>, 'kind'>, timeoutMs = STATS_TIMEOUT_MS): Promise<DuplicateGroup[]> {

@@ -87,8 +87,11 @@ export class ToolSetHasher {
 const SEARCH_TEXT_MAX = 4_000;
 const FIRST_USER_MAX = 200;
 
-/** Verifies a sample and computes its stored summaries. Worker code: pure CPU, no database. */
-export function prepareSample(sample: Sample, validator: ArgumentValidator, toolSets: ToolSetHasher): PreparedSample {
+/**
+ * Verifies a sample and computes its stored summaries; `extraChecks` (a teacher's verdict) come
+ * before verification's own, as the more telling. Worker code: pure CPU, no database.
+ */
+export function prepareSample(sample: Sample, validator: ArgumentValidator, toolSets: ToolSetHasher, extraChecks: readonly SampleCheck[] = []): PreparedSample {
   const firstUser = sample.messages.find((message) => message.role === 'user')?.content ?? '';
   const texts: string[] = [];
   for (const message of sample.messages) {
@@ -100,7 +103,7 @@ export function prepareSample(sample: Sample, validator: ArgumentValidator, tool
     kind: sample.kind,
     sampleJson: JSON.stringify(rest),
     toolsHash: toolSets.hashOf(tools),
-    checks: verifySample(sample, validator).checks,
+    checks: [...extraChecks, ...verifySample(sample, validator).checks],
     dedupeKey: dedupeKey(sample),
     firstUser: firstUser.slice(0, FIRST_USER_MAX),
     toolsCalled: [...new Set(callsOf(sample).map((call) => call.name))],

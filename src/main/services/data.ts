@@ -16,21 +16,25 @@ import type {
   SampleSort,
   SampleStatus,
   StoredSample,
+  TeacherSettings,
 } from '../../shared/contract';
 import type { ServiceImpl } from '../../shared/contract/spec';
-import type { Sample } from '../../shared/data/conversation';
+import { parseSample, type Sample } from '../../shared/data/conversation';
 import type { DatasetFormat } from '../../shared/data/formats';
 import { DEMO_PHRASINGS_EN, DEMO_PHRASINGS_ZH } from '../../shared/data/synthesis';
 import type { SynthesisOptions } from '../../shared/data/synthesis';
+import { MAX_EXAMPLES } from '../../shared/data/teacher/prompt';
 import { ToolTuneError } from '../../shared/errors';
 import type { ToolDefinition } from '../../shared/tools/types';
 import { DataJobs, type JobLaunch } from '../data/dataJobs';
 import { exportDataset } from '../data/datasetExport';
 import { DatasetVersions, TRAINABLE } from '../data/datasetVersions';
 import type { ImportFindings } from '../data/dataWorkerProtocol';
-import { duplicatesOffThread, statsOffThread, verifyOffThread } from '../data/dataWorkerRun';
+import { duplicatesOffThread, startDataWorker, statsOffThread, verifyOffThread } from '../data/dataWorkerRun';
+import type { BatchJobRequest } from '../data/dataWorkerProtocol';
 import { joinedSamples, SampleStore, type DeletedSample, type StoredSampleJson } from '../data/sampleStore';
 import { stratifiedSplit } from '../data/stratifiedSplit';
+import { startTeacherGeneration } from '../data/teacher/teacherGeneration';
 import { UndoLog } from '../data/undoLog';
 import { UploadStaging } from '../data/uploadStaging';
 import type { EventHub } from '../transport/eventHub';
@@ -48,6 +52,19 @@ function safeFileName(name: string): string {
   return name.replace(/[^A-Za-z0-9_-]+/g, '-').replace(/^-+|-+$/g, '') || 'dataset';
 }
 
+/** A data-worker job as a job launch's producer. */
+function inWorker(request: BatchJobRequest): JobLaunch['start'] {
+  return (handlers) => startDataWorker(request, handlers);
+}
+
+/** The generate params as stored in the job row: a teacher's API key never reaches the database. */
+function storable(params: GenerateParams): GenerateParams {
+  const generator = params.generator;
+  if (generator?.kind !== 'teacher' || generator.teacher.kind !== 'endpoint' || generator.teacher.apiKey === undefined) return params;
+  const { apiKey: _omitted, ...teacher } = generator.teacher;
+  return { ...params, generator: { ...generator, teacher } };
+}
+
 function synthesisOptions(params: GenerateParams): SynthesisOptions {
   return {
     seed: params.seed,
@@ -63,6 +80,8 @@ export class DataService implements ServiceImpl<Contract['data']> {
   private readonly jobStore: DataJobs;
   private readonly uploads: UploadStaging;
   private readonly undoLog = new UndoLog<UndoableChange>();
+  /** Teacher API keys by job, for resume within this run of the app; deliberately never persisted. */
+  private readonly teacherKeys = new Map<string, string>();
 
   constructor(
     private readonly db: Database,
@@ -78,7 +97,10 @@ export class DataService implements ServiceImpl<Contract['data']> {
   }
 
   generate(params: GenerateParams): { jobId: string } {
-    return { jobId: this.jobStore.start(this.generateLaunch(params, 0, params.count)) };
+    const jobId = this.jobStore.start(this.generateLaunch(params, 0, params.count));
+    const teacher = params.generator?.kind === 'teacher' ? params.generator.teacher : null;
+    if (teacher?.kind === 'endpoint' && teacher.apiKey) this.teacherKeys.set(jobId, teacher.apiKey);
+    return { jobId };
   }
 
   uploadChunk({ uploadId, text }: { uploadId?: string; text: string }): { uploadId: string; bytes: number } {
@@ -102,7 +124,7 @@ export class DataService implements ServiceImpl<Contract['data']> {
     const jobId = this.jobStore.start({
       projectId: params.projectId,
       params: { kind: 'import', fileName: params.fileName ?? null },
-      request: { kind: 'import', input: file === null ? { text: params.text as string } : { file }, format: params.format ?? null, batchSize: BATCH_SIZE },
+      start: inWorker({ kind: 'import', input: file === null ? { text: params.text as string } : { file }, format: params.format ?? null, batchSize: BATCH_SIZE }),
       source: 'imported',
       summarize,
       cleanup: () => file !== null && this.uploads.discard(file),
@@ -114,11 +136,12 @@ export class DataService implements ServiceImpl<Contract['data']> {
     return this.jobStore.cancel(jobId);
   }
 
-  resumeJob({ jobId }: { jobId: string }): JobInfo {
+  resumeJob({ jobId, teacherApiKey }: { jobId: string; teacherApiKey?: string }): JobInfo {
     const params = this.jobStore.params(jobId);
     if (params.kind !== 'generate') throw new ToolTuneError('conflict', 'An import cannot be resumed; import the file again.');
+    if (teacherApiKey) this.teacherKeys.set(jobId, teacherApiKey);
     const { done } = this.jobStore.get(jobId);
-    return this.jobStore.resume(jobId, this.generateLaunch(params.generate, done, params.generate.count - done));
+    return this.jobStore.resume(jobId, this.generateLaunch(params.generate, done, params.generate.count - done, this.teacherKeys.get(jobId)));
   }
 
   job({ jobId }: { jobId: string }): JobInfo {
@@ -238,17 +261,33 @@ export class DataService implements ServiceImpl<Contract['data']> {
     this.jobStore.dispose();
   }
 
-  private generateLaunch(params: GenerateParams, start: number, count: number): JobLaunch {
+  /** `apiKey`: a teacher endpoint's key when the stored params (which never hold it) are resumed. */
+  private generateLaunch(params: GenerateParams, start: number, count: number, apiKey?: string): JobLaunch {
     const tools = this.projectTools(params.projectId);
     if (tools.length === 0) throw new ToolTuneError('invalid-input', 'The project has no tools yet: add tools before generating data.');
-    return {
-      projectId: params.projectId,
-      params: { kind: 'generate', generate: params },
-      // Phrasing sets match tools by name: the Demo project's tools get its hand-written templates,
-      // every other tool the starter templates made from its name and description.
-      request: { kind: 'generate', tools, phrasings: [DEMO_PHRASINGS_EN, DEMO_PHRASINGS_ZH], options: synthesisOptions(params), start, count, batchSize: BATCH_SIZE },
-      source: 'generated',
-    };
+    const launch = { projectId: params.projectId, params: { kind: 'generate', generate: storable(params) }, source: 'generated' } as const;
+    const generator = params.generator ?? { kind: 'schema' };
+    if (generator.kind === 'teacher') {
+      const teacher: TeacherSettings = generator.teacher.kind === 'endpoint' && apiKey !== undefined ? { ...generator.teacher, apiKey } : generator.teacher;
+      const plan = { seed: params.seed, mix: params.mix, language: params.locale === 'zh-CN' ? 'zh' : 'en' } as const;
+      const request = { tools, examples: this.exampleSamples(params.projectId), plan, teacher, judge: generator.semanticCheck === true, start, count };
+      return { ...launch, start: (handlers) => startTeacherGeneration(request, handlers) };
+    }
+    // Phrasing sets match tools by name: the Demo project's tools get its hand-written templates,
+    // every other tool the starter templates made from its name and description.
+    const request: BatchJobRequest = { kind: 'generate', tools, phrasings: [DEMO_PHRASINGS_EN, DEMO_PHRASINGS_ZH], options: synthesisOptions(params), start, count, batchSize: BATCH_SIZE };
+    return { ...launch, start: inWorker(request) };
+  }
+
+  /** The project's first approved samples that call a tool: the teacher's style examples. */
+  private exampleSamples(projectId: string): Sample[] {
+    const rows = this.db
+      .prepare(`SELECT sample_json, tool_set_id FROM samples WHERE project_id = ? AND status = 'approved' AND tools_called <> '[]' ORDER BY seq LIMIT ${MAX_EXAMPLES}`)
+      .all(projectId) as StoredSampleJson[];
+    return [...joinedSamples(this.db, projectId, rows)].flatMap(({ sample }) => {
+      const parsed = parseSample(sample);
+      return 'sample' in parsed ? [parsed.sample] : [];
+    });
   }
 
   private projectTools(projectId: string): ToolDefinition[] {

@@ -68,14 +68,30 @@ export type SampleMix = Partial<Record<SampleKind, number>>;
 
 export type DataLocale = 'en' | 'zh-CN';
 
+/**
+ * A teacher model. `local`: a GGUF file run through node-llama-cpp in main. `endpoint`: an
+ * OpenAI-compatible server (`{baseUrl}/chat/completions`); its `apiKey` lives only in memory:
+ * it is never written to the database, so resuming after a restart needs it again.
+ */
+export type TeacherSettings =
+  | { kind: 'local'; modelPath: string; contextSize?: number; sequences?: number; temperature?: number }
+  | { kind: 'endpoint'; baseUrl: string; model: string; apiKey?: string; concurrency?: number; temperature?: number; timeoutMs?: number };
+
+/**
+ * `schema` (the default): no model, fast, from templates. `teacher`: a model writes each planned
+ * sample; with `semanticCheck` it then reads the sample back and records a `semantic` check.
+ */
+export type GeneratorChoice = { kind: 'schema' } | { kind: 'teacher'; teacher: TeacherSettings; semanticCheck?: boolean };
+
 export interface GenerateParams {
   projectId: string;
   count: number;
   seed: number;
   mix?: SampleMix;
-  /** Omitted members keep the synthesizer's defaults (shuffle on, up to 2 distractors, value formats on). */
+  /** Omitted members keep the synthesizer's defaults (shuffle on, up to 2 distractors, value formats on). Schema generator only. */
   augmentations?: Augmentations;
   locale?: DataLocale;
+  generator?: GeneratorChoice;
 }
 
 export type JobKind = 'generate' | 'import';
@@ -181,9 +197,11 @@ export interface DataExport extends ExportedFile {
   extraFiles: ExportedFile[];
 }
 
-const CHECK_NAMES: readonly CheckName[] = ['format', 'tool_exists', 'arguments', 'missing_argument', 'no_call'];
+const CHECK_NAMES: readonly CheckName[] = ['format', 'tool_exists', 'arguments', 'missing_argument', 'no_call', 'semantic'];
 
 export const GENERATE_COUNT_MAX = 100_000;
+export const TEACHER_SEQUENCES_MAX = 16;
+export const TEACHER_CONCURRENCY_MAX = 32;
 /** One `text` or `uploadChunk` part; well below the transport's message limit even when escaped. */
 export const DATA_TEXT_CHUNK_MAX = 2_000_000;
 /** Total UTF-8 bytes of one staged upload; the text still fits in one JavaScript string. */
@@ -204,6 +222,39 @@ const samplePayload = {
   properties: { messages: { type: 'array', maxItems: 256 }, tools: { type: 'array', maxItems: 256 } },
   required: ['messages'],
 };
+const temperature = { type: 'number', minimum: 0, maximum: 2 };
+const teacherSettings = {
+  oneOf: [
+    schema.object(
+      {
+        kind: { const: 'local' },
+        modelPath: schema.string(4096, 1),
+        contextSize: { type: 'integer', minimum: 512, maximum: 131_072 },
+        sequences: { type: 'integer', minimum: 1, maximum: TEACHER_SEQUENCES_MAX },
+        temperature,
+      },
+      ['kind', 'modelPath'],
+    ),
+    schema.object(
+      {
+        kind: { const: 'endpoint' },
+        baseUrl: { type: 'string', minLength: 1, maxLength: 2048, pattern: '^[Hh][Tt][Tt][Pp][Ss]?://' },
+        model: schema.string(256, 1),
+        apiKey: schema.string(4096),
+        concurrency: { type: 'integer', minimum: 1, maximum: TEACHER_CONCURRENCY_MAX },
+        temperature,
+        timeoutMs: { type: 'integer', minimum: 1000, maximum: 3_600_000 },
+      },
+      ['kind', 'baseUrl', 'model'],
+    ),
+  ],
+};
+const generator = {
+  oneOf: [
+    schema.object({ kind: { const: 'schema' } }),
+    schema.object({ kind: { const: 'teacher' }, teacher: teacherSettings, semanticCheck: { type: 'boolean' } }, ['kind', 'teacher']),
+  ],
+};
 const filter = schema.object(
   {
     tool: schema.string(256, 1),
@@ -217,7 +268,10 @@ const filter = schema.object(
 );
 
 export const dataContract = {
-  /** Starts schema-driven synthesis against the project's tools; deterministic for a seed. */
+  /**
+   * Starts synthesis against the project's tools: schema-driven (deterministic for a seed) or by a
+   * teacher model (the plan of sample i, its kind and tools, is deterministic for a seed).
+   */
   generate: method<GenerateParams, { jobId: string }>(
     schema.object(
       {
@@ -239,6 +293,7 @@ export const dataContract = {
           [],
         ),
         locale: { enum: ['en', 'zh-CN'] },
+        generator,
       },
       ['projectId', 'count', 'seed'],
     ),
@@ -259,8 +314,11 @@ export const dataContract = {
   ),
   /** Stops between batches: every sample written so far stays, no batch is written in part. */
   cancelJob: method<{ jobId: string }, JobInfo>(schema.object({ jobId: id })),
-  /** Continues an interrupted generate job from where it stopped, with the same seed. */
-  resumeJob: method<{ jobId: string }, JobInfo>(schema.object({ jobId: id })),
+  /**
+   * Continues an interrupted or cancelled generate job from where it stopped, with the same seed.
+   * A teacher endpoint's API key is kept in memory only: after a restart pass it again.
+   */
+  resumeJob: method<{ jobId: string; teacherApiKey?: string }, JobInfo>(schema.object({ jobId: id, teacherApiKey: schema.string(4096) }, ['jobId'])),
   job: method<{ jobId: string }, JobInfo>(schema.object({ jobId: id })),
   jobs: method<{ projectId: string }, JobInfo[]>(schema.object({ projectId: id })),
   list: method<

@@ -38,6 +38,7 @@ export type {
   ExactDuplicates,
   ExportedFile,
   GenerateParams,
+  GeneratorChoice,
   ImportSummary,
   JobInfo,
   JobKind,
@@ -52,8 +53,11 @@ export type {
   SampleSplit,
   SampleStatus,
   StoredSample,
+  TeacherSettings,
 } from './data';
 export {
+  TEACHER_CONCURRENCY_MAX,
+  TEACHER_SEQUENCES_MAX,
   BULK_IDS_MAX,
   DATA_EXPORT_FORMATS,
   DATA_TEXT_CHUNK_MAX,

@@ -1,6 +1,7 @@
 /** Verification results as stored per sample and shown in the review table (computed in main). */
 
-export type CheckName = 'format' | 'tool_exists' | 'arguments' | 'missing_argument' | 'no_call';
+/** `semantic`: the optional teacher verdict (does the call match the request?), recorded by a judge job. */
+export type CheckName = 'format' | 'tool_exists' | 'arguments' | 'missing_argument' | 'no_call' | 'semantic';
 
 export interface CheckResult {
   check: CheckName;

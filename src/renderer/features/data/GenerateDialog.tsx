@@ -1,5 +1,5 @@
 import { useId, useState } from 'react';
-import { GENERATE_COUNT_MAX, type DataLocale, type JobProgress } from '../../../shared/contract';
+import { GENERATE_COUNT_MAX, type DataLocale, type GeneratorChoice, type JobProgress } from '../../../shared/contract';
 import { SAMPLE_KINDS, type SampleKind } from '../../../shared/data/conversation';
 import { DEFAULT_AUGMENTATIONS } from '../../../shared/data/synthesis/augment';
 import { DEFAULT_MIX } from '../../../shared/data/synthesis/synthesizer';
@@ -18,21 +18,43 @@ interface GenerateDialogProps {
 
 const randomSeed = () => Math.floor(Math.random() * 1_000_000);
 
-/** Settings for schema-driven synthesis, then the running job's progress in the same dialog. */
+interface TeacherFields {
+  source: 'local' | 'endpoint';
+  modelPath: string;
+  baseUrl: string;
+  model: string;
+  apiKey: string;
+  semanticCheck: boolean;
+}
+
+/** The generator the form describes, or null while a teacher field it needs is empty. */
+function generatorOf(kind: 'schema' | 'teacher', fields: TeacherFields): GeneratorChoice | null {
+  if (kind === 'schema') return { kind: 'schema' };
+  const semanticCheck = fields.semanticCheck;
+  if (fields.source === 'local') return fields.modelPath.trim() ? { kind: 'teacher', teacher: { kind: 'local', modelPath: fields.modelPath.trim() }, semanticCheck } : null;
+  if (!/^https?:\/\//i.test(fields.baseUrl.trim()) || !fields.model.trim()) return null;
+  const apiKey = fields.apiKey.trim();
+  return { kind: 'teacher', teacher: { kind: 'endpoint', baseUrl: fields.baseUrl.trim(), model: fields.model.trim(), ...(apiKey ? { apiKey } : {}) }, semanticCheck };
+}
+
+/** Settings for schema-driven or teacher synthesis, then the running job's progress in the same dialog. */
 export function GenerateDialog({ projectId, onFinished, onClose }: GenerateDialogProps) {
   const { t, locale } = useI18n();
-  const ids = { count: useId(), seed: useId(), distractors: useId(), masking: useId(), language: useId() };
+  const ids = { count: useId(), seed: useId(), distractors: useId(), masking: useId(), language: useId(), modelPath: useId(), baseUrl: useId(), model: useId(), apiKey: useId() };
   const [count, setCount] = useState(500);
   const [seed, setSeed] = useState(randomSeed);
   const [mix, setMix] = useState<Record<SampleKind, number>>({ ...DEFAULT_MIX });
   const [augmentations, setAugmentations] = useState({ ...DEFAULT_AUGMENTATIONS });
   const [language, setLanguage] = useState<DataLocale>(locale);
+  const [generatorKind, setGeneratorKind] = useState<'schema' | 'teacher'>('schema');
+  const [teacher, setTeacher] = useState<TeacherFields>({ source: 'endpoint', modelPath: '', baseUrl: 'http://127.0.0.1:8080/v1', model: '', apiKey: '', semanticCheck: false });
+  const generator = generatorOf(generatorKind, teacher);
   const generate = useGenerate(projectId);
   const jobId = generate.data?.jobId ?? null;
   const progress = useJobProgress(jobId);
   const finished = progress !== null && progress.state !== 'running';
   const mixTotal = SAMPLE_KINDS.reduce((sum, kind) => sum + mix[kind], 0);
-  const valid = Number.isInteger(count) && count >= 1 && count <= GENERATE_COUNT_MAX && Number.isInteger(seed) && seed >= 0 && mixTotal > 0;
+  const valid = Number.isInteger(count) && count >= 1 && count <= GENERATE_COUNT_MAX && Number.isInteger(seed) && seed >= 0 && mixTotal > 0 && generator !== null;
 
   function close() {
     if (finished) onFinished(progress);
@@ -54,10 +76,59 @@ export function GenerateDialog({ projectId, onFinished, onClose }: GenerateDialo
         <form
           onSubmit={(event) => {
             event.preventDefault();
-            if (valid) generate.mutate({ count, seed, mix, augmentations, locale: language });
+            if (valid && generator) generate.mutate({ count, seed, mix, augmentations, locale: language, generator });
           }}
         >
           <p className="hint">{t('data.generate.intro')}</p>
+          <fieldset className="generator-choice">
+            <legend>{t('data.generate.generator')}</legend>
+            <label className="checkbox">
+              <input type="radio" name="generator" checked={generatorKind === 'schema'} onChange={() => setGeneratorKind('schema')} />
+              <span>{t('data.generate.generatorSchema')}</span>
+            </label>
+            <label className="checkbox">
+              <input type="radio" name="generator" checked={generatorKind === 'teacher'} onChange={() => setGeneratorKind('teacher')} />
+              <span>{t('data.generate.generatorTeacher')}</span>
+            </label>
+            {generatorKind === 'teacher' && (
+              <div className="teacher-fields">
+                <p className="hint">{t('data.generate.teacherHint')}</p>
+                <label className="checkbox">
+                  <input type="radio" name="teacher-source" checked={teacher.source === 'endpoint'} onChange={() => setTeacher({ ...teacher, source: 'endpoint' })} />
+                  <span>{t('data.generate.teacherEndpoint')}</span>
+                </label>
+                <label className="checkbox">
+                  <input type="radio" name="teacher-source" checked={teacher.source === 'local'} onChange={() => setTeacher({ ...teacher, source: 'local' })} />
+                  <span>{t('data.generate.teacherLocal')}</span>
+                </label>
+                {teacher.source === 'local' ? (
+                  <div className="field">
+                    <label htmlFor={ids.modelPath}>{t('data.generate.teacherModelPath')}</label>
+                    <input id={ids.modelPath} type="text" placeholder="/models/qwen2.5-7b-instruct-q4_k_m.gguf" value={teacher.modelPath} onChange={(event) => setTeacher({ ...teacher, modelPath: event.target.value })} />
+                  </div>
+                ) : (
+                  <div className="field-row">
+                    <div className="field">
+                      <label htmlFor={ids.baseUrl}>{t('data.generate.teacherBaseUrl')}</label>
+                      <input id={ids.baseUrl} type="url" value={teacher.baseUrl} onChange={(event) => setTeacher({ ...teacher, baseUrl: event.target.value })} />
+                    </div>
+                    <div className="field">
+                      <label htmlFor={ids.model}>{t('data.generate.teacherModel')}</label>
+                      <input id={ids.model} type="text" value={teacher.model} onChange={(event) => setTeacher({ ...teacher, model: event.target.value })} />
+                    </div>
+                    <div className="field">
+                      <label htmlFor={ids.apiKey}>{t('data.generate.teacherApiKey')}</label>
+                      <input id={ids.apiKey} type="password" autoComplete="off" value={teacher.apiKey} onChange={(event) => setTeacher({ ...teacher, apiKey: event.target.value })} />
+                    </div>
+                  </div>
+                )}
+                <label className="checkbox">
+                  <input type="checkbox" checked={teacher.semanticCheck} onChange={(event) => setTeacher({ ...teacher, semanticCheck: event.target.checked })} />
+                  <span>{t('data.generate.semanticCheck')}</span>
+                </label>
+              </div>
+            )}
+          </fieldset>
           <div className="field-row">
             <div className="field">
               <label htmlFor={ids.count}>{t('data.generate.count')}</label>

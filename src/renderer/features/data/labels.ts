@@ -25,7 +25,7 @@ export const STATUS_LABELS: Record<SampleStatus, MessageKey> = {
   flagged: 'data.status.flagged',
 };
 
-export const CHECK_NAMES: readonly CheckName[] = ['format', 'tool_exists', 'arguments', 'missing_argument', 'no_call'];
+export const CHECK_NAMES: readonly CheckName[] = ['format', 'tool_exists', 'arguments', 'missing_argument', 'no_call', 'semantic'];
 
 export const CHECK_LABELS: Record<CheckName, MessageKey> = {
   format: 'data.check.format',
@@ -33,6 +33,7 @@ export const CHECK_LABELS: Record<CheckName, MessageKey> = {
   arguments: 'data.check.arguments',
   missing_argument: 'data.check.missing_argument',
   no_call: 'data.check.no_call',
+  semantic: 'data.check.semantic',
 };
 
 export const FORMAT_LABELS: Record<DataExportFormat, MessageKey> = {
