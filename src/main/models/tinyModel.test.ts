@@ -1,0 +1,86 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { getLlama, QwenChatWrapper, resolveChatWrapper } from 'node-llama-cpp';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { getNumber, getString, readGgufFile, readTensorF32 } from './gguf/index.js';
+import { writeTinyQwen2Model } from './tinyModel.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'tiny-model-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const shape = { layers: 2, embd: 64, heads: 4, kvHeads: 2, ff: 128, seed: 1 };
+
+describe('writeTinyQwen2Model', () => {
+  const path = join(dir, 'tiny.gguf');
+  let info: ReturnType<typeof writeTinyQwen2Model>;
+  beforeAll(() => {
+    info = writeTinyQwen2Model(path, shape);
+  }, 60_000);
+
+  it('writes the tensors llama.cpp expects for qwen2, with the real tokenizer and template', () => {
+    const file = readGgufFile(path);
+    const meta = file.metadata;
+    expect(getString(meta, 'general.architecture')).toBe('qwen2');
+    expect(getNumber(meta, 'qwen2.block_count')).toBe(2);
+    expect(getNumber(meta, 'qwen2.context_length')).toBe(512);
+    expect(getString(meta, 'tokenizer.ggml.model')).toBe('gpt2');
+    expect(getString(meta, 'tokenizer.chat_template')).toContain('<tool_call>');
+    expect(info.nVocab).toBe(151936);
+    const shapes = Object.fromEntries(file.tensors.map((t) => [t.name, t.dims]));
+    expect(shapes['token_embd.weight']).toEqual([64, 151936]);
+    expect(shapes['output.weight']).toEqual([64, 151936]);
+    expect(shapes['blk.1.attn_q.weight']).toEqual([64, 64]);
+    expect(shapes['blk.1.attn_k.weight']).toEqual([64, 32]); // head_dim 16 x 2 kv heads
+    expect(shapes['blk.1.attn_v.bias']).toEqual([32]);
+    expect(shapes['blk.0.ffn_down.weight']).toEqual([128, 64]);
+    expect(file.tensors).toHaveLength(1 + 2 * 12 + 2);
+  });
+
+  it('can tie the output head to the embeddings', () => {
+    const tied = join(dir, 'tied.gguf');
+    writeTinyQwen2Model(tied, { ...shape, layers: 1, tiedOutput: true, ropeFreqBase: 10_000, outputNormWeight: 10 });
+    const file = readGgufFile(tied);
+    const byName = new Map(file.tensors.map((t) => [t.name, t]));
+    const bytes = readFileSync(tied);
+    const region = (name: string) => {
+      const t = byName.get(name)!;
+      return bytes.subarray(file.dataOffset + t.offset, file.dataOffset + t.offset + t.byteSize);
+    };
+    expect(region('output.weight').equals(region('token_embd.weight'))).toBe(true);
+    expect(Array.from(readTensorF32(tied, file, byName.get('output_norm.weight')!))).toEqual(new Array(64).fill(10));
+    expect(getNumber(file.metadata, 'qwen2.rope.freq_base')).toBe(10_000);
+  }, 60_000);
+
+  it('is deterministic in the seed', () => {
+    const again = join(dir, 'again.gguf');
+    const other = join(dir, 'other.gguf');
+    writeTinyQwen2Model(again, shape);
+    writeTinyQwen2Model(other, { ...shape, seed: 2 });
+    expect(readFileSync(again).equals(readFileSync(path))).toBe(true);
+    expect(readFileSync(other).equals(readFileSync(path))).toBe(false);
+  }, 60_000);
+
+  it('rejects impossible shapes', () => {
+    expect(() => writeTinyQwen2Model(join(dir, 'x.gguf'), { ...shape, heads: 3 })).toThrow(/multiple of heads/);
+    expect(() => writeTinyQwen2Model(join(dir, 'x.gguf'), { ...shape, kvHeads: 3 })).toThrow(/kv-heads/);
+  });
+
+  it('loads in node-llama-cpp, resolves the Qwen wrapper and generates tokens', async () => {
+    const llama = await getLlama({ gpu: false, build: 'never' });
+    try {
+      const model = await llama.loadModel({ modelPath: path });
+      expect(resolveChatWrapper(model)).toBeInstanceOf(QwenChatWrapper);
+      const context = await model.createContext({ contextSize: 256 });
+      const sequence = context.getSequence();
+      const generated: number[] = [];
+      for await (const token of sequence.evaluate(model.tokenize('Hello'), { temperature: 0 })) {
+        generated.push(token);
+        if (generated.length === 5) break;
+      }
+      expect(generated).toHaveLength(5);
+    } finally {
+      await llama.dispose();
+    }
+  }, 60_000);
+});

@@ -1,0 +1,252 @@
+/**
+ * Deterministic tiny Qwen2-architecture GGUFs for tests, demos and benchmarks.
+ *
+ * Weights are random from a seed; the tokenizer (Qwen2 BPE, 151,936 tokens) and the Qwen2.5 chat
+ * template are the real ones, taken offline from the llama.cpp source bundle that ships inside
+ * node-llama-cpp. Runtimes therefore treat the file like a real Qwen2.5 model: node-llama-cpp
+ * resolves its `QwenChatWrapper` with function calling, llama.cpp tokenizes real text.
+ */
+import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { GgufWriter, getString, readGgufFile, type GgufValue, type WritableTensorType } from './gguf/index.js';
+
+export const QWEN2_VOCAB_PATH = 'models/ggml-vocab-qwen2.gguf';
+export const QWEN25_TEMPLATE_PATH = 'models/templates/Qwen-Qwen2.5-7B-Instruct.jinja';
+
+/** Qwen2.5-Instruct GGUFs end a turn with <|im_end|>; the vocab-only file says <|endoftext|>. */
+const IM_END_TOKEN = '<|im_end|>';
+const ENDOFTEXT_TOKEN = '<|endoftext|>';
+
+export interface TinyModelOptions {
+  layers: number;
+  embd: number;
+  heads: number;
+  kvHeads: number;
+  ff: number;
+  seed: number;
+  /** Context length written to the metadata. Default 512. */
+  ctx?: number;
+  /** Weight type of the 2-D matrices. Norms and biases stay F32 like llama.cpp's converters. Default F32 (trainable). */
+  weightType?: WritableTensorType;
+  /**
+   * Value of every `output_norm.weight` entry. Default 1. With N(0, 0.02) head rows the logits of a
+   * 64-wide model can only span about +-1.3, far too flat for a 152k-token softmax to ever become
+   * confident: a gain of ~10 gives the head a usable range without training it.
+   */
+  outputNormWeight?: number;
+  /** RoPE base frequency. Default 1e6 as in Qwen2.5; a smaller base gives sharper positional attention. */
+  ropeFreqBase?: number;
+  /** Standard deviation of the random matrices. Default 0.02 (GPT-2 style). */
+  initStd?: number;
+  /**
+   * Write `output.weight` as an exact copy of `token_embd.weight` (a tied head that is still a separate,
+   * trainable tensor). A tied head makes copying an input token to the output natural, which tiny
+   * models need to learn tool calls with arguments taken from the user turn. Default false.
+   */
+  tiedOutput?: boolean;
+  /** Where extracted llama.cpp source files are cached. Default `<repo>/.cache`. */
+  cacheDir?: string;
+  name?: string;
+}
+
+export interface TinyModelInfo {
+  path: string;
+  nVocab: number;
+  nParams: number;
+  bytes: number;
+}
+
+/**
+ * Writes a tiny Qwen2 GGUF to `outPath`. Same options + same bundle => byte-identical file.
+ * Tensor names and shapes follow llama.cpp's Qwen2 loader (src/models/qwen2.cpp), including the
+ * q/k/v biases; `output.weight` is a separate (untied) tensor so an adapter can target it.
+ */
+export function writeTinyQwen2Model(outPath: string, options: TinyModelOptions): TinyModelInfo {
+  const { layers, embd, heads, kvHeads, ff, seed } = options;
+  validateShape(options);
+  const ctx = options.ctx ?? 512;
+  const weightType = options.weightType ?? 'F32';
+  const std = options.initStd ?? 0.02;
+  const headDim = embd / heads;
+  const kvDim = headDim * kvHeads;
+
+  const vocab = readGgufFile(extractLlamaSourceFile(QWEN2_VOCAB_PATH, options.cacheDir), { metadataOnly: true }).metadata;
+  const template = readFileSync(extractLlamaSourceFile(QWEN25_TEMPLATE_PATH, options.cacheDir), 'utf8');
+  const tokens = vocab.get('tokenizer.ggml.tokens');
+  if (tokens?.type !== 'array' || tokens.itemType !== 'string') throw new Error('vocab GGUF has no token list');
+  const nVocab = tokens.value.length;
+  const imEnd = tokens.value.indexOf(IM_END_TOKEN);
+  const endOfText = tokens.value.indexOf(ENDOFTEXT_TOKEN);
+  if (imEnd < 0 || endOfText < 0) throw new Error('vocab GGUF lacks Qwen special tokens');
+
+  const w = new GgufWriter();
+  w.setString('general.architecture', 'qwen2');
+  w.setString('general.name', options.name ?? `tooltune-tiny-qwen2-l${layers}-e${embd}-s${seed}`);
+  w.setU32('general.file_type', weightType === 'F32' ? 0 : 1);
+  w.setU32('qwen2.block_count', layers);
+  w.setU32('qwen2.context_length', ctx);
+  w.setU32('qwen2.embedding_length', embd);
+  w.setU32('qwen2.feed_forward_length', ff);
+  w.setU32('qwen2.attention.head_count', heads);
+  w.setU32('qwen2.attention.head_count_kv', kvHeads);
+  w.setF32('qwen2.rope.freq_base', options.ropeFreqBase ?? 1_000_000);
+  w.setF32('qwen2.attention.layer_norm_rms_epsilon', 1e-6);
+  for (const key of ['tokenizer.ggml.model', 'tokenizer.ggml.pre', 'tokenizer.ggml.tokens', 'tokenizer.ggml.token_type', 'tokenizer.ggml.merges']) {
+    const value = vocab.get(key);
+    if (value === undefined) throw new Error(`vocab GGUF lacks ${key}`);
+    w.set(key, value);
+  }
+  w.setU32('tokenizer.ggml.eos_token_id', imEnd);
+  w.setU32('tokenizer.ggml.padding_token_id', endOfText);
+  w.setU32('tokenizer.ggml.bos_token_id', endOfText);
+  w.setBool('tokenizer.ggml.add_bos_token', false);
+  w.setString('tokenizer.chat_template', template);
+
+  let nParams = 0;
+  const matrix = (name: string, dims: number[], streamName = name) => {
+    nParams += dims[0]! * dims[1]!;
+    w.addTensor({ name, dims, type: weightType, data: () => gaussian(dims[0]! * dims[1]!, std, seedFor(seed, streamName)) });
+  };
+  const vector = (name: string, n: number, fill: number | 'small') => {
+    nParams += n;
+    w.addTensor({ name, dims: [n], type: 'F32', data: () => (fill === 'small' ? gaussian(n, std, seedFor(seed, name)) : new Float32Array(n).fill(fill)) });
+  };
+
+  matrix('token_embd.weight', [embd, nVocab]);
+  for (let i = 0; i < layers; i++) {
+    const p = `blk.${i}.`;
+    vector(`${p}attn_norm.weight`, embd, 1);
+    matrix(`${p}attn_q.weight`, [embd, embd]);
+    vector(`${p}attn_q.bias`, embd, 'small');
+    matrix(`${p}attn_k.weight`, [embd, kvDim]);
+    vector(`${p}attn_k.bias`, kvDim, 'small');
+    matrix(`${p}attn_v.weight`, [embd, kvDim]);
+    vector(`${p}attn_v.bias`, kvDim, 'small');
+    matrix(`${p}attn_output.weight`, [embd, embd]);
+    vector(`${p}ffn_norm.weight`, embd, 1);
+    matrix(`${p}ffn_gate.weight`, [embd, ff]);
+    matrix(`${p}ffn_up.weight`, [embd, ff]);
+    matrix(`${p}ffn_down.weight`, [ff, embd]);
+  }
+  vector('output_norm.weight', embd, options.outputNormWeight ?? 1);
+  matrix('output.weight', [embd, nVocab], options.tiedOutput ? 'token_embd.weight' : 'output.weight');
+
+  mkdirSync(dirname(resolve(outPath)), { recursive: true });
+  w.writeFile(outPath);
+  return { path: outPath, nVocab, nParams, bytes: readFileSync(outPath).byteLength };
+}
+
+function validateShape(o: TinyModelOptions): void {
+  const positive = { layers: o.layers, embd: o.embd, heads: o.heads, kvHeads: o.kvHeads, ff: o.ff };
+  for (const [k, v] of Object.entries(positive)) {
+    if (!Number.isInteger(v) || v <= 0 || v > 65536) throw new Error(`${k} must be a positive integer, got ${v}`);
+  }
+  if (o.embd % o.heads !== 0) throw new Error('embd must be a multiple of heads');
+  if (o.heads % o.kvHeads !== 0) throw new Error('heads must be a multiple of kv-heads');
+  if ((o.embd / o.heads) % 2 !== 0) throw new Error('head dimension (embd/heads) must be even for RoPE');
+  if (!Number.isInteger(o.seed) || o.seed < 0) throw new Error('seed must be a non-negative integer');
+}
+
+/** Independent stream per tensor, so adding a tensor never changes the others. */
+function seedFor(seed: number, name: string): number {
+  return createHash('sha256').update(`${seed}:${name}`).digest().readUInt32LE(0);
+}
+
+/** mulberry32: small, fast and good enough for random weights. */
+function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function gaussian(n: number, std: number, seed: number): Float32Array {
+  const rand = mulberry32(seed);
+  const out = new Float32Array(n);
+  for (let i = 0; i < n; i += 2) {
+    // Box-Muller; 1 - u keeps the log argument in (0, 1].
+    const r = Math.sqrt(-2 * Math.log(1 - rand())) * std;
+    const theta = 2 * Math.PI * rand();
+    out[i] = r * Math.cos(theta);
+    if (i + 1 < n) out[i + 1] = r * Math.sin(theta);
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Offline access to the llama.cpp source bundled in node-llama-cpp
+
+/** Locates node-llama-cpp's git bundle of the llama.cpp source it was built from. */
+export function findLlamaSourceBundle(): string {
+  const starts = [dirname(fileURLToPath(import.meta.url)), process.cwd()];
+  for (const start of starts) {
+    for (let dir = start; ; dir = dirname(dir)) {
+      const candidate = join(dir, 'node_modules', 'node-llama-cpp', 'llama', 'gitRelease.bundle');
+      if (existsSync(candidate)) return candidate;
+      if (dirname(dir) === dir) break;
+    }
+  }
+  throw new Error('node-llama-cpp/llama/gitRelease.bundle not found: is node-llama-cpp installed?');
+}
+
+function defaultCacheDir(bundlePath: string): string {
+  // <repo>/node_modules/node-llama-cpp/llama/gitRelease.bundle -> <repo>/.cache
+  return join(dirname(bundlePath), '..', '..', '..', '.cache');
+}
+
+/**
+ * Returns a local path of `pathInRepo` from the bundled llama.cpp source, extracting it once into
+ * `<cacheDir>/llama-src/<bundle hash>/files/`. Keyed by the bundle's content hash, so upgrading
+ * node-llama-cpp never serves stale files. Writes are temp + rename, safe against parallel runs.
+ */
+export function extractLlamaSourceFile(pathInRepo: string, cacheDir?: string): string {
+  const bundle = findLlamaSourceBundle();
+  const root = join(cacheDir ?? defaultCacheDir(bundle), 'llama-src', bundleHash(bundle));
+  const target = join(root, 'files', pathInRepo);
+  if (existsSync(target)) return target;
+
+  const gitDir = join(root, 'repo.git');
+  if (!existsSync(join(gitDir, 'HEAD'))) {
+    mkdirSync(root, { recursive: true });
+    const tmp = `${gitDir}.tmp-${process.pid}`;
+    rmSync(tmp, { recursive: true, force: true });
+    execFileSync('git', ['clone', '--bare', '--quiet', bundle, tmp], { stdio: ['ignore', 'ignore', 'pipe'] });
+    try {
+      renameSync(tmp, gitDir);
+    } catch (error) {
+      rmSync(tmp, { recursive: true, force: true });
+      if (!existsSync(join(gitDir, 'HEAD'))) throw error; // another process won the race otherwise
+    }
+  }
+  const content = execFileSync('git', ['--git-dir', gitDir, 'show', `HEAD:${pathInRepo}`], { maxBuffer: 1 << 30, stdio: ['ignore', 'pipe', 'pipe'] });
+  mkdirSync(dirname(target), { recursive: true });
+  const tmpFile = `${target}.tmp-${process.pid}`;
+  writeFileSync(tmpFile, content);
+  renameSync(tmpFile, target);
+  return target;
+}
+
+const bundleHashes = new Map<string, string>();
+
+function bundleHash(bundle: string): string {
+  let hash = bundleHashes.get(bundle);
+  if (hash === undefined) {
+    hash = createHash('sha256').update(readFileSync(bundle)).digest('hex').slice(0, 16);
+    bundleHashes.set(bundle, hash);
+  }
+  return hash;
+}
+
+/** Architecture + chat template of a GGUF, handy for assertions. */
+export function describeGguf(path: string): { architecture: string; chatTemplate: string | undefined } {
+  const meta = readGgufFile(path, { metadataOnly: true }).metadata;
+  const t: GgufValue | undefined = meta.get('tokenizer.chat_template');
+  return { architecture: getString(meta, 'general.architecture'), chatTemplate: t?.type === 'string' ? t.value : undefined };
+}
