@@ -13,7 +13,8 @@ beforeAll(() => {
 });
 afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
-describe('tooltune CLI', () => {
+// Each test starts several CLI processes through tsx: allow for a loaded machine.
+describe('tooltune CLI', { timeout: 180_000 }, () => {
   it('lists the Demo project as JSON', () => {
     const result = tooltune('project', 'list', '--json');
     expect(result.status).toBe(EXIT.ok);

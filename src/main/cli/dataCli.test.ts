@@ -20,7 +20,8 @@ beforeAll(() => {
 });
 afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
-describe('tooltune data', () => {
+// Each test starts several CLI processes through tsx: allow for a loaded machine.
+describe('tooltune data', { timeout: 180_000 }, () => {
   it('generates with progress, splits, freezes, exports and re-imports with identical counts', () => {
     const generated = tooltune('data', 'generate', '--project', 'Demo', '--count', '1500', '--seed', '4');
     expect(generated.status, generated.stderr).toBe(EXIT.ok);
