@@ -1,0 +1,110 @@
+/**
+ * Deterministic synthetic `get_weather(city, unit?)` tool-call conversations, for the native
+ * learning test, the loss check and the training benchmark.
+ *
+ * City names are invented from syllables, so held-out names never occur in training: a model can only
+ * pass by *copying* the city from the user turn into the call, which is what tool calling needs.
+ */
+import type { Conversation, ToolDefinition } from './renderConversation.js';
+
+export const WEATHER_TOOLS: ToolDefinition[] = [
+  {
+    name: 'get_weather',
+    description: 'Get the current weather for a city.',
+    parameters: {
+      type: 'object',
+      properties: { city: { type: 'string' }, unit: { enum: ['celsius', 'fahrenheit'] } },
+      required: ['city'],
+    },
+  },
+];
+
+/** Short on purpose: the system prompt is context on every sample and costs training time. */
+export const WEATHER_SYSTEM_PROMPT = 'Call tools.';
+
+const ONSETS = ['b', 'd', 'f', 'g', 'k', 'l', 'm', 'n', 'p', 'r', 's', 't', 'v', 'z'];
+const VOWELS = ['a', 'e', 'i', 'o', 'u'];
+
+function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/**
+ * Capitalized words that are single tokens of the vocabulary (e.g. "Berlin", "Tokyo"), shuffled by
+ * seed. Quoted in the user turn (`"Berlin"`) they tokenize to the same single token as inside the
+ * call's JSON, so a tiny model can learn tool calls by copying one token: copying-friendly
+ * arguments keep the learning test within minutes on 2 CPU cores.
+ */
+export function singleTokenWords(vocabulary: readonly string[], count: number, seed: number): string[] {
+  const words = vocabulary.filter((t) => /^[A-Z][a-z]{3,9}$/.test(t));
+  const rand = mulberry32(seed);
+  for (let i = words.length - 1; i > 0; i--) {
+    const j = Math.floor(rand() * (i + 1));
+    [words[i], words[j]] = [words[j]!, words[i]!];
+  }
+  if (words.length < count) throw new Error(`only ${words.length} single-token words in the vocabulary`);
+  return words.slice(0, count);
+}
+
+/** `count` distinct invented city names like "Tovaki", split deterministically by seed. */
+export function inventCities(count: number, seed: number): string[] {
+  const rand = mulberry32(seed);
+  const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)] as T;
+  const out = new Set<string>();
+  while (out.size < count) {
+    const syllables = 2 + Math.floor(rand() * 2);
+    let name = '';
+    for (let i = 0; i < syllables; i++) name += pick(ONSETS) + pick(VOWELS);
+    out.add(name[0]!.toUpperCase() + name.slice(1));
+  }
+  return [...out];
+}
+
+export interface WeatherSample {
+  conversation: Conversation;
+  /** The prompt-only conversation (system + user), for generation. */
+  prompt: Conversation;
+  /** The exact assistant call text the Qwen2.5 template renders. */
+  expectedCall: string;
+  city: string;
+  unit: 'celsius' | 'fahrenheit' | undefined;
+}
+
+/**
+ * The city is always the last word of the user turn, so the distance from it to the argument slot
+ * of the call is the same in every sample: a tiny model can learn the copy as a fixed-offset
+ * attention instead of a content search it has no capacity for. The unit, when asked, comes first.
+ */
+const USER_TEMPLATES: Array<(city: string, unit: string | undefined) => string> = [
+  (c, u) => `${u ? `In ${u}, ` : ''}weather in "${c}"`,
+  (c, u) => `${u ? `Using ${u}: ` : ''}what is the weather in "${c}"`,
+  (c, u) => `${u ? `${u[0]!.toUpperCase()}${u.slice(1)} please. ` : ''}How warm is it in "${c}"`,
+];
+
+/** One single-turn sample per city: user asks, assistant calls get_weather. */
+export function weatherSamples(cities: readonly string[], seed: number): WeatherSample[] {
+  const rand = mulberry32(seed);
+  return cities.map((city) => {
+    const r = rand();
+    const unit = r < 0.5 ? undefined : r < 0.75 ? 'celsius' : 'fahrenheit';
+    const template = USER_TEMPLATES[Math.floor(rand() * USER_TEMPLATES.length)]!;
+    const args: Record<string, unknown> = unit === undefined ? { city } : { city, unit };
+    const prompt: Conversation = {
+      tools: WEATHER_TOOLS,
+      messages: [
+        { role: 'system', content: WEATHER_SYSTEM_PROMPT },
+        { role: 'user', content: template(city, unit) },
+      ],
+    };
+    const conversation: Conversation = { tools: WEATHER_TOOLS, messages: [...prompt.messages, { role: 'assistant', toolCalls: [{ name: 'get_weather', arguments: args }] }] };
+    const expectedCall = `<tool_call>\n{"name": "get_weather", "arguments": ${JSON.stringify(args).replace(/":"/g, '": "').replace(/","/g, '", "')}}\n</tool_call>`;
+    return { conversation, prompt, expectedCall, city, unit };
+  });
+}
