@@ -14,7 +14,8 @@
  * ```
  * Little-endian, no padding.
  */
-import { closeSync, openSync, readSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
+import { closeSync, openSync, readSync, statSync } from 'node:fs';
+import { writeFileAtomically } from '../atomicFile.js';
 import { getStringArray, readGgufFile } from '../models/gguf/index.js';
 
 export const TTDS_MAGIC = 'TTDS';
@@ -179,18 +180,7 @@ export function samplesOf(dataset: TtdsDataset): TokenSample[] {
 /** Writes atomically (temp + rename): the trainer never sees a half-written dataset. */
 export function writeTtdsFile(path: string, header: TtdsHeader, samples: readonly TokenSample[]): void {
   const bytes = encodeTtds(header, samples);
-  const tmp = `${path}.tmp-${process.pid}`;
-  const fd = openSync(tmp, 'w');
-  try {
-    let done = 0;
-    while (done < bytes.byteLength) done += writeSync(fd, bytes, done, bytes.byteLength - done);
-    closeSync(fd);
-    renameSync(tmp, path);
-  } catch (error) {
-    try { closeSync(fd); } catch { /* already closed */ }
-    rmSync(tmp, { force: true });
-    throw error;
-  }
+  writeFileAtomically(path, (write) => write(bytes));
 }
 
 /** Largest TTDS file we read into memory (tokens take 5 bytes each: 2^31 bytes = ~400M tokens). */

@@ -1,4 +1,4 @@
-import { closeSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { writeFileAtomically } from '../../atomicFile.js';
 import { toFloat16Bits } from './float16.js';
 import {
   GGML_TYPE_F16,
@@ -71,20 +71,7 @@ export class GgufWriter {
   }
 
   writeFile(path: string): void {
-    const tmp = `${path}.tmp-${process.pid}`;
-    const fd = openSync(tmp, 'w');
-    try {
-      this.emit((chunk) => {
-        let done = 0;
-        while (done < chunk.byteLength) done += writeSync(fd, chunk, done, chunk.byteLength - done);
-      });
-      closeSync(fd);
-      renameSync(tmp, path);
-    } catch (error) {
-      try { closeSync(fd); } catch { /* already closed */ }
-      rmSync(tmp, { force: true });
-      throw error;
-    }
+    writeFileAtomically(path, (write) => this.emit(write));
   }
 
   private emit(write: (chunk: Uint8Array) => void): void {

@@ -1,0 +1,27 @@
+import { closeSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
+
+/**
+ * Writes a file through a temporary sibling and a rename, so readers (the trainer,
+ * llama.cpp) never see a half-written file and a failure leaves nothing behind.
+ * `emit` hands over the content in chunks, so large files need not sit in memory whole.
+ */
+export function writeFileAtomically(path: string, emit: (write: (chunk: Uint8Array) => void) => void): void {
+  const tmp = `${path}.tmp-${process.pid}`;
+  const fd = openSync(tmp, 'w');
+  try {
+    emit((chunk) => {
+      let done = 0;
+      while (done < chunk.byteLength) done += writeSync(fd, chunk, done, chunk.byteLength - done);
+    });
+    closeSync(fd);
+    renameSync(tmp, path);
+  } catch (error) {
+    try {
+      closeSync(fd);
+    } catch {
+      // Already closed.
+    }
+    rmSync(tmp, { force: true });
+    throw error;
+  }
+}
