@@ -4,6 +4,7 @@ import { parseSample } from '../../../shared/data/conversation';
 import { useDebouncedValue } from '../../app/useDebouncedValue';
 import { useUnsavedChanges } from '../../app/UnsavedChanges';
 import { ErrorMessage } from '../../components/ErrorMessage';
+import { EditorActions } from '../../components/EditorActions';
 import { useT } from '../../i18n/I18nProvider';
 import { CheckList, failedChecksAt } from './CheckList';
 import { useSampleVerification, useUpdateSample } from './queries';
@@ -141,17 +142,11 @@ export function SampleEditor({ projectId, stored, onSaved, onClose }: SampleEdit
       )}
       <CheckList checks={checks} label={t('data.checks.title')} />
       <ErrorMessage error={verification.error ?? update.error} />
-      <div className="editor-actions" aria-live="polite">
-        <span className="hint">
-          {value === null ? '' : !upToDate ? t('editor.checking') : failing ? t('data.editor.checksFail') : t('data.editor.checksPass')}
-        </span>
-        <button type="button" onClick={() => guard(onClose)}>
-          {t('common.cancel')}
-        </button>
-        <button type="submit" className="primary" disabled={saveBlocked}>
-          {t('common.save')}
-        </button>
-      </div>
+      <EditorActions
+        status={value === null ? '' : !upToDate ? t('editor.checking') : failing ? t('data.editor.checksFail') : t('data.editor.checksPass')}
+        onCancel={() => guard(onClose)}
+        saveDisabled={saveBlocked}
+      />
     </form>
   );
 }

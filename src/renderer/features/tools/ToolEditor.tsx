@@ -4,6 +4,7 @@ import type { JsonSchemaObject, ToolDefinition, ToolProblem } from '../../../sha
 import { useDebouncedValue } from '../../app/useDebouncedValue';
 import { useUnsavedChanges } from '../../app/UnsavedChanges';
 import { ErrorMessage } from '../../components/ErrorMessage';
+import { EditorActions } from '../../components/EditorActions';
 import { ProblemList } from '../../components/ProblemList';
 import { useT } from '../../i18n/I18nProvider';
 import { PropertyForm, propertyPointer } from './PropertyForm';
@@ -149,17 +150,11 @@ export function ToolEditor({ projectId, tool, onSaved, onClose }: ToolEditorProp
       <ProblemList problems={grouped.schema} />
 
       <ErrorMessage error={save.error} />
-      <div className="editor-actions" aria-live="polite">
-        <span className="hint">
-          {jsonError ? '' : !upToDate ? t('editor.checking') : hasErrors ? t('editor.fixErrors') : t('editor.valid')}
-        </span>
-        <button type="button" onClick={() => guard(onClose)}>
-          {t('common.cancel')}
-        </button>
-        <button type="submit" className="primary" disabled={saveBlocked}>
-          {t('common.save')}
-        </button>
-      </div>
+      <EditorActions
+        status={jsonError ? '' : !upToDate ? t('editor.checking') : hasErrors ? t('editor.fixErrors') : t('editor.valid')}
+        onCancel={() => guard(onClose)}
+        saveDisabled={saveBlocked}
+      />
     </form>
   );
 }
