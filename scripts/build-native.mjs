@@ -205,6 +205,20 @@ async function prepareSource() {
 // ---- 2. configure and build -----------------------------------------------------------------------------------
 
 const buildDir = path.join(cacheDir, `build-${process.platform}-${process.arch}${cuda ? '-cuda' : ''}`);
+// CMake ties a build dir to its source dir. Configuring from a copy of native/ inside the cache keeps the
+// build dir reusable by every checkout (a fresh CI clone included) instead of binding it to one path.
+const projectDir = path.join(cacheDir, 'project');
+
+function syncProjectSources() {
+  for (const file of nativeSources) {
+    const target = path.join(projectDir, path.relative(nativeDir, file));
+    const content = readFileSync(file);
+    // Unchanged files keep their mtime, so the build stays incremental.
+    if (existsSync(target) && readFileSync(target).equals(content)) continue;
+    mkdirSync(path.dirname(target), { recursive: true });
+    writeFileSync(target, content);
+  }
+}
 
 async function configureAndBuild() {
   if (!which('cmake')) fail('cmake is required (apt install cmake / brew install cmake / winget install Kitware.CMake)');
@@ -215,15 +229,18 @@ async function configureAndBuild() {
     const cache = readFileSync(cacheFile, 'utf8');
     const gen = /CMAKE_GENERATOR:INTERNAL=(.*)/.exec(cache)?.[1];
     const src = /LLAMA_SRC_DIR:PATH=(.*)/.exec(cache)?.[1];
-    if ((ninja && gen !== 'Ninja') || (!ninja && gen === 'Ninja') || (src && path.resolve(src) !== path.resolve(srcDir))) {
+    const home = /CMAKE_HOME_DIRECTORY:INTERNAL=(.*)/.exec(cache)?.[1];
+    const otherSource = (src && path.resolve(src) !== path.resolve(srcDir)) || (home && path.resolve(home) !== path.resolve(projectDir));
+    if ((ninja && gen !== 'Ninja') || (!ninja && gen === 'Ninja') || otherSource) {
       rmSync(buildDir, { recursive: true, force: true });
     }
   }
   mkdirSync(buildDir, { recursive: true });
+  syncProjectSources();
   log(`configure: cmake ${cmakeArgs.join(' ')}`);
   await run(
     'cmake',
-    ['-S', nativeDir, '-B', buildDir, ...(ninja ? ['-G', 'Ninja'] : []), `-DLLAMA_SRC_DIR=${srcDir}`, ...cmakeArgs],
+    ['-S', projectDir, '-B', buildDir, ...(ninja ? ['-G', 'Ninja'] : []), `-DLLAMA_SRC_DIR=${srcDir}`, ...cmakeArgs],
     { cwd: repoRoot, label: 'configure' },
   );
   const jobs = Number(process.env.TOOLTUNE_JOBS) || os.availableParallelism?.() || os.cpus().length || 2;
