@@ -37,6 +37,12 @@ export interface TinyModelOptions {
    * confident: a gain of ~10 gives the head a usable range without training it.
    */
   outputNormWeight?: number;
+  /**
+   * Type of `output.weight` only (default: `weightType`). F16 keeps the head frozen in the trainer's
+   * `--full` mode (which trains F32 weights only) while it still takes a LoRA: a full fine-tune then
+   * cannot memorise its training words in the head rows and has to learn to copy them from the input.
+   */
+  outputWeightType?: WritableTensorType;
   /** RoPE base frequency. Default 1e6 as in Qwen2.5; a smaller base gives sharper positional attention. */
   ropeFreqBase?: number;
   /** Standard deviation of the random matrices. Default 0.02 (GPT-2 style). */
@@ -47,6 +53,14 @@ export interface TinyModelOptions {
    * models need to learn tool calls with arguments taken from the user turn. Default false.
    */
   tiedOutput?: boolean;
+  /**
+   * Adds `valueIdentity`·I to layer 0's `attn_v` and `attn_output` (on top of the random weights), so
+   * from the start that layer's attention moves the embedding of whatever token it attends to into the
+   * residual stream: copying a token only needs the attention pattern to be learned, not a value/output
+   * path at the same time (a tiny model otherwise sits on a long loss plateau). Needs kvHeads = heads.
+   * Default 0 (off).
+   */
+  valueIdentity?: number;
   /** Where extracted llama.cpp source files are cached. Default `<repo>/.cache`. */
   cacheDir?: string;
   name?: string;
@@ -106,9 +120,15 @@ export function writeTinyQwen2Model(outPath: string, options: TinyModelOptions):
   w.setString('tokenizer.chat_template', template);
 
   let nParams = 0;
-  const matrix = (name: string, dims: number[], streamName = name) => {
+  const matrix = (name: string, dims: number[], streamName = name, identity = 0, type = weightType) => {
     nParams += dims[0]! * dims[1]!;
-    w.addTensor({ name, dims, type: weightType, data: () => gaussian(dims[0]! * dims[1]!, std, seedFor(seed, streamName)) });
+    const data = (): Float32Array => {
+      const m = gaussian(dims[0]! * dims[1]!, std, seedFor(seed, streamName));
+      // ggml layout: ne0 (= dims[0], the input) varies fastest.
+      for (let i = 0; identity !== 0 && i < Math.min(dims[0]!, dims[1]!); i++) m[i * dims[0]! + i]! += identity;
+      return m;
+    };
+    w.addTensor({ name, dims, type, data });
   };
   const vector = (name: string, n: number, fill: number | 'small') => {
     nParams += n;
@@ -123,16 +143,16 @@ export function writeTinyQwen2Model(outPath: string, options: TinyModelOptions):
     vector(`${p}attn_q.bias`, embd, 'small');
     matrix(`${p}attn_k.weight`, [embd, kvDim]);
     vector(`${p}attn_k.bias`, kvDim, 'small');
-    matrix(`${p}attn_v.weight`, [embd, kvDim]);
+    matrix(`${p}attn_v.weight`, [embd, kvDim], `${p}attn_v.weight`, i === 0 ? (options.valueIdentity ?? 0) : 0);
     vector(`${p}attn_v.bias`, kvDim, 'small');
-    matrix(`${p}attn_output.weight`, [embd, embd]);
+    matrix(`${p}attn_output.weight`, [embd, embd], `${p}attn_output.weight`, i === 0 ? (options.valueIdentity ?? 0) : 0);
     vector(`${p}ffn_norm.weight`, embd, 1);
     matrix(`${p}ffn_gate.weight`, [embd, ff]);
     matrix(`${p}ffn_up.weight`, [embd, ff]);
     matrix(`${p}ffn_down.weight`, [ff, embd]);
   }
   vector('output_norm.weight', embd, options.outputNormWeight ?? 1);
-  matrix('output.weight', [embd, nVocab], options.tiedOutput ? 'token_embd.weight' : 'output.weight');
+  matrix('output.weight', [embd, nVocab], options.tiedOutput ? 'token_embd.weight' : 'output.weight', 0, options.outputWeightType ?? weightType);
 
   mkdirSync(dirname(resolve(outPath)), { recursive: true });
   w.writeFile(outPath);
@@ -146,6 +166,7 @@ function validateShape(o: TinyModelOptions): void {
   }
   if (o.embd % o.heads !== 0) throw new Error('embd must be a multiple of heads');
   if (o.heads % o.kvHeads !== 0) throw new Error('heads must be a multiple of kv-heads');
+  if ((o.valueIdentity ?? 0) !== 0 && o.kvHeads !== o.heads) throw new Error('valueIdentity needs kvHeads = heads');
   if ((o.embd / o.heads) % 2 !== 0) throw new Error('head dimension (embd/heads) must be even for RoPE');
   if (!Number.isInteger(o.seed) || o.seed < 0) throw new Error('seed must be a non-negative integer');
 }

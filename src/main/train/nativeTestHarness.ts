@@ -92,13 +92,18 @@ export function renderSamples(renderer: ConversationRenderer, conversations: rea
   });
 }
 
-/** Greedy decoding of up to maxTokens after the prompt; stops at an end-of-generation token (included). */
-export async function greedyDecode(model: LlamaModel, sequence: LlamaContextSequence, prompt: readonly number[], maxTokens: number): Promise<number[]> {
+/**
+ * Greedy decoding of up to maxTokens after the prompt; stops at an end-of-generation token (included).
+ * With `expected`, decoding also stops as soon as the detokenized output is no longer a prefix of it:
+ * an exact-match check is already decided then, and on CPU every further token costs time.
+ */
+export async function greedyDecode(model: LlamaModel, sequence: LlamaContextSequence, prompt: readonly number[], maxTokens: number, expected?: string): Promise<number[]> {
   await sequence.clearHistory();
   const out: number[] = [];
   for await (const token of sequence.evaluate(prompt as Token[], { temperature: 0, yieldEogToken: true })) {
     out.push(token);
     if (model.isEogToken(token) || out.length >= maxTokens) break;
+    if (expected !== undefined && !expected.startsWith(model.detokenize(out as Token[], true))) break;
   }
   return out;
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { inventCities, weatherSamples } from './weatherDataset.js';
+import { inventCities, timeSamples, weatherSamples } from './weatherDataset.js';
 
 describe('weatherDataset', () => {
   it('is deterministic and splits cities without overlap', () => {
@@ -11,6 +11,17 @@ describe('weatherDataset', () => {
     for (const s of samples) {
       expect(s.expectedCall).toContain(`"city": "${s.city}"`);
       expect(s.expectedCall.startsWith('<tool_call>\n{"name": "get_weather", "arguments": {')).toBe(true);
+    }
+  });
+
+  it('get_time samples (demo-base stage) are deterministic, end the user turn with the city and never call get_weather', () => {
+    const cities = inventCities(5, 3);
+    const samples = timeSamples(cities, 1);
+    expect(timeSamples(cities, 1)).toEqual(samples);
+    for (const s of samples) {
+      expect(s.expectedCall).toBe(`<tool_call>\n{"name": "get_time", "arguments": {"city": "${s.city}"}}\n</tool_call>`);
+      const user = s.prompt.messages.at(-1);
+      expect(user?.role === 'user' && user.content.endsWith(`"${s.city}"`)).toBe(true);
     }
   });
 });

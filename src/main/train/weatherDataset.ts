@@ -88,6 +88,43 @@ const USER_TEMPLATES: Array<(city: string, unit: string | undefined) => string> 
   (c, u) => `${u ? `${u[0]!.toUpperCase()}${u.slice(1)} please. ` : ''}How warm is it in "${c}"`,
 ];
 
+/**
+ * A second, different tool for the "demo base" stage of the learning test: `get_time(city)` with its
+ * own phrasings (city still the last word). A base fully fine-tuned on it knows the call format and how
+ * to copy the last quoted word into a JSON string, yet scores 0% on exact `get_weather` calls.
+ */
+export const TIME_TOOLS: ToolDefinition[] = [
+  {
+    name: 'get_time',
+    description: 'Get the local time in a city.',
+    parameters: { type: 'object', properties: { city: { type: 'string' } }, required: ['city'] },
+  },
+];
+
+const TIME_TEMPLATES: Array<(city: string) => string> = [
+  (c) => `time in "${c}"`,
+  (c) => `What time is it in "${c}"`,
+  (c) => `Tell me the clock in "${c}"`,
+];
+
+/** One single-turn sample per city: user asks, assistant calls get_time. Same shape as weatherSamples. */
+export function timeSamples(cities: readonly string[], seed: number): WeatherSample[] {
+  const rand = mulberry32(seed);
+  return cities.map((city) => {
+    const template = TIME_TEMPLATES[Math.floor(rand() * TIME_TEMPLATES.length)]!;
+    const prompt: Conversation = {
+      tools: TIME_TOOLS,
+      messages: [
+        { role: 'system', content: WEATHER_SYSTEM_PROMPT },
+        { role: 'user', content: template(city) },
+      ],
+    };
+    const conversation: Conversation = { tools: TIME_TOOLS, messages: [...prompt.messages, { role: 'assistant', toolCalls: [{ name: 'get_time', arguments: { city } }] }] };
+    const expectedCall = `<tool_call>\n{"name": "get_time", "arguments": {"city": "${city}"}}\n</tool_call>`;
+    return { conversation, prompt, expectedCall, city, unit: undefined };
+  });
+}
+
 /** One single-turn sample per city: user asks, assistant calls get_weather. */
 export function weatherSamples(cities: readonly string[], seed: number): WeatherSample[] {
   const rand = mulberry32(seed);
