@@ -12,6 +12,7 @@ import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync 
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { GgufWriter, getString, readGgufFile, type GgufValue, type WritableTensorType } from './gguf/index.js';
+import { mulberry32 } from '../../shared/mulberry32.js';
 
 export const QWEN2_VOCAB_PATH = 'models/ggml-vocab-qwen2.gguf';
 export const QWEN25_TEMPLATE_PATH = 'models/templates/Qwen-Qwen2.5-7B-Instruct.jinja';
@@ -176,17 +177,6 @@ function seedFor(seed: number, name: string): number {
   return createHash('sha256').update(`${seed}:${name}`).digest().readUInt32LE(0);
 }
 
-/** mulberry32: small, fast and good enough for random weights. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function gaussian(n: number, std: number, seed: number): Float32Array {
   const rand = mulberry32(seed);

@@ -14,6 +14,7 @@ import {
   type TrainerProgressEvent,
   type TrainerResult,
 } from './trainerProcess.js';
+import { mulberry32 } from '../../shared/mulberry32.js';
 
 export const nativeBinDir = findNativeBinDir({ preferCuda: false });
 /** Reason to skip the native tests, or null when the binaries are built. */
@@ -30,17 +31,6 @@ export function makeTinyModel(dir: string, name = 'tiny.gguf', options: Partial<
   return file;
 }
 
-/** Small deterministic PRNG (mulberry32). */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 export interface SyntheticOptions {
   samples: number;
@@ -59,7 +49,7 @@ export interface SyntheticOptions {
  * of the first prompt token (a, a+1, a+2, a+3, <|im_end|>), so a model can learn it.
  */
 export function syntheticSamples(o: SyntheticOptions): TokenSample[] {
-  const r = rng(o.seed);
+  const r = mulberry32(o.seed);
   const out: TokenSample[] = [];
   const pMin = o.promptMin ?? 8;
   const pMax = o.promptMax ?? 24;

@@ -6,6 +6,7 @@
  * pass by *copying* the city from the user turn into the call, which is what tool calling needs.
  */
 import type { Conversation, ToolDefinition } from './renderConversation.js';
+import { mulberry32 } from '../../shared/mulberry32.js';
 
 export const WEATHER_TOOLS: ToolDefinition[] = [
   {
@@ -25,16 +26,6 @@ export const WEATHER_SYSTEM_PROMPT = 'Call tools.';
 const ONSETS = ['b', 'd', 'f', 'g', 'k', 'l', 'm', 'n', 'p', 'r', 's', 't', 'v', 'z'];
 const VOWELS = ['a', 'e', 'i', 'o', 'u'];
 
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /**
  * Capitalized words that are single tokens of the vocabulary (e.g. "Berlin", "Tokyo"), shuffled by

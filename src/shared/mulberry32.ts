@@ -1,0 +1,14 @@
+/**
+ * mulberry32: a tiny deterministic PRNG, uniform in [0, 1). Good enough for random test weights and
+ * test data; tiny models and datasets are reproduced byte for byte from their seed with it.
+ */
+export function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
