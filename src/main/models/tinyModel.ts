@@ -177,7 +177,6 @@ function seedFor(seed: number, name: string): number {
   return createHash('sha256').update(`${seed}:${name}`).digest().readUInt32LE(0);
 }
 
-
 function gaussian(n: number, std: number, seed: number): Float32Array {
   const rand = mulberry32(seed);
   const out = new Float32Array(n);

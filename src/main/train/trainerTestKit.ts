@@ -31,7 +31,6 @@ export function makeTinyModel(dir: string, name = 'tiny.gguf', options: Partial<
   return file;
 }
 
-
 export interface SyntheticOptions {
   samples: number;
   seed: number;

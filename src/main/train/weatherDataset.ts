@@ -26,7 +26,6 @@ export const WEATHER_SYSTEM_PROMPT = 'Call tools.';
 const ONSETS = ['b', 'd', 'f', 'g', 'k', 'l', 'm', 'n', 'p', 'r', 's', 't', 'v', 'z'];
 const VOWELS = ['a', 'e', 'i', 'o', 'u'];
 
-
 /**
  * Capitalized words that are single tokens of the vocabulary (e.g. "Berlin", "Tokyo"), shuffled by
  * seed. Quoted in the user turn (`"Berlin"`) they tokenize to the same single token as inside the
