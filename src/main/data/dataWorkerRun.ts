@@ -4,7 +4,7 @@ import type { Sample } from '../../shared/data/conversation';
 import { ToolTuneError } from '../../shared/errors';
 import { isDataWorkerMessage, type BatchJobRequest, type ContinueMessage, type DataWorkerMessage, type DataWorkerRequest, type ImportFindings } from './dataWorkerProtocol';
 import type { PreparedBatch } from './preparedSample';
-import { resolveWorkerEntry } from '../workerEntry';
+import { askWorker, resolveWorkerEntry } from '../workerEntry';
 
 /** Memory caps for the worker: a hostile import runs out of memory there, not in main. */
 const WORKER_RESOURCE_LIMITS = { maxOldGenerationSizeMb: 2048, maxYoungGenerationSizeMb: 64, stackSizeMb: 8 };
@@ -88,30 +88,13 @@ type OneShotRequest = Exclude<DataWorkerRequest, BatchJobRequest>;
 type OneShotAnswer = { ok: true; message: Exclude<DataWorkerMessage, { type: 'failed' }> } | { ok: false; reason: string };
 
 /** Runs a one-answer request in a worker that is stopped after `timeoutMs`. Never rejects. */
-function askDataWorker(request: OneShotRequest, timeoutMs: number): Promise<OneShotAnswer> {
-  return new Promise((resolve) => {
-    let worker: Worker;
-    try {
-      worker = spawnDataWorker(request);
-    } catch (error) {
-      resolve({ ok: false, reason: `it could not start: ${error instanceof Error ? error.message : String(error)}` });
-      return;
-    }
-    const done = (answer: OneShotAnswer): void => {
-      clearTimeout(timer);
-      worker.removeAllListeners();
-      void worker.terminate();
-      resolve(answer);
-    };
-    const timer = setTimeout(() => done({ ok: false, reason: `it took longer than ${timeoutMs / 1000} s and was stopped` }), timeoutMs);
-    worker.on('message', (message: unknown) => {
-      if (!isDataWorkerMessage(message)) done({ ok: false, reason: 'the worker sent a malformed message' });
-      else if (message.type === 'failed') done({ ok: false, reason: message.message });
-      else done({ ok: true, message });
-    });
-    worker.once('error', (error) => done({ ok: false, reason: error.message }));
-    worker.once('exit', (code) => done({ ok: false, reason: `the worker exited (code ${code})` }));
-  });
+async function askDataWorker(request: OneShotRequest, timeoutMs: number): Promise<OneShotAnswer> {
+  const answer = await askWorker('dataWorker', import.meta.url, request, { timeoutMs, resourceLimits: WORKER_RESOURCE_LIMITS });
+  if (!answer.ok) return { ok: false, reason: `the data worker ${answer.reason}` };
+  const message = answer.message;
+  if (!isDataWorkerMessage(message)) return { ok: false, reason: 'the data worker sent a malformed message' };
+  if (message.type === 'failed') return { ok: false, reason: message.message };
+  return { ok: true, message };
 }
 
 /**

@@ -1,6 +1,5 @@
-import { Worker } from 'node:worker_threads';
 import type { ToolDefinition, ToolImportResult, ToolProblem } from '../../shared/tools/types';
-import { resolveWorkerEntry } from '../workerEntry';
+import { askWorker } from '../workerEntry';
 import { isImportWorkerResponse, type ImportWorkerRequest } from './importWorkerProtocol';
 
 export const DEFAULT_IMPORT_TIMEOUT_MS = 10_000;
@@ -34,43 +33,16 @@ export async function validateToolsOffThread(
   return (await runWorker(request, 'validation', options.timeoutMs)).problems;
 }
 
-function runWorker(request: ImportWorkerRequest, what: string, timeoutMs = DEFAULT_IMPORT_TIMEOUT_MS): Promise<ToolImportResult> {
+async function runWorker(request: ImportWorkerRequest, what: string, timeoutMs = DEFAULT_IMPORT_TIMEOUT_MS): Promise<ToolImportResult> {
   const failure = (message: string): ToolImportResult => ({
     format: null,
     tools: request.kind === 'validate' ? request.tools : [],
     problems: [{ severity: 'error', pointer: '', message }],
   });
-  return new Promise((resolve) => {
-    let settled = false;
-    const finish = (result: ToolImportResult): void => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(timer);
-      void worker.terminate();
-      resolve(result);
-    };
-    const { script, evalScript } = resolveWorkerEntry('importWorker', import.meta.url);
-    let worker: Worker;
-    try {
-      worker = new Worker(script, { eval: evalScript, workerData: request, resourceLimits: WORKER_RESOURCE_LIMITS });
-    } catch (error) {
-      resolve(failure(`${what} could not start: ${error instanceof Error ? error.message : String(error)}`));
-      return;
-    }
-    const timer = setTimeout(() => finish(failure(`${what} took longer than ${formatSeconds(timeoutMs)} and was stopped`)), timeoutMs);
-    worker.once('message', (message: unknown) => {
-      if (!isImportWorkerResponse(message)) finish(failure(`${what} failed: the worker sent a malformed reply`));
-      else if (!message.ok) finish(failure(`${what} failed: ${message.message}`));
-      else finish(message.result);
-    });
-    worker.once('error', (error: Error & { code?: string }) => {
-      const reason = error.code === 'ERR_WORKER_OUT_OF_MEMORY' ? 'it ran out of memory' : error.message;
-      finish(failure(`${what} failed: ${reason}`));
-    });
-    worker.once('exit', (code) => finish(failure(`${what} failed: the worker exited (code ${code}) without an answer`)));
-  });
-}
-
-function formatSeconds(ms: number): string {
-  return `${Number((ms / 1000).toFixed(1))} s`;
+  const answer = await askWorker('importWorker', import.meta.url, request, { timeoutMs, resourceLimits: WORKER_RESOURCE_LIMITS });
+  if (!answer.ok) return failure(`${what} ${answer.reason}`);
+  const message = answer.message;
+  if (!isImportWorkerResponse(message)) return failure(`${what} failed: the worker sent a malformed reply`);
+  if (!message.ok) return failure(`${what} failed: ${message.message}`);
+  return message.result;
 }
