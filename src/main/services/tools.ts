@@ -175,10 +175,13 @@ export class ToolService implements ServiceImpl<Contract['tools']> {
     }
   }
 
+  /** Names only: live validation asks for them on every edit, so no schema is parsed here. */
   private names(projectId: string, exceptToolId?: string): string[] {
-    return this.list({ projectId })
-      .filter((tool) => tool.id !== exceptToolId)
-      .map((tool) => tool.name);
+    this.projects.get({ id: projectId });
+    return this.db
+      .prepare('SELECT name FROM tools WHERE project_id = ? AND id IS NOT ? ORDER BY position')
+      .pluck()
+      .all(projectId, exceptToolId ?? null) as string[];
   }
 
   private getTool(projectId: string, toolId: string): StoredTool {
