@@ -37,6 +37,7 @@ import { stratifiedSplit } from '../data/stratifiedSplit';
 import { startTeacherGeneration } from '../data/teacher/teacherGeneration';
 import { UndoLog } from '../data/undoLog';
 import { UploadStaging } from '../data/uploadStaging';
+import { safeFileName } from '../safeFileName';
 import type { EventHub } from '../transport/eventHub';
 import type { ProjectService } from './projects';
 import type { ToolService } from './tools';
@@ -47,10 +48,6 @@ export const BATCH_SIZE = 1000;
 const NEAR_DUPLICATE_THRESHOLD = 0.8;
 
 type UndoableChange = { kind: 'status'; previous: [number, SampleStatus][] } | { kind: 'delete'; deleted: DeletedSample[] };
-
-function safeFileName(name: string): string {
-  return name.replace(/[^A-Za-z0-9_-]+/g, '-').replace(/^-+|-+$/g, '') || 'dataset';
-}
 
 /** A data-worker job as a job launch's producer. */
 function inWorker(request: BatchJobRequest): JobLaunch['start'] {
@@ -251,10 +248,10 @@ export class DataService implements ServiceImpl<Contract['data']> {
 
   export({ projectId, format, versionId }: { projectId: string; format: DataExportFormat; versionId?: string }): DataExport {
     const project = this.projects.get({ id: projectId });
-    if (versionId === undefined) return exportDataset(this.trainableSamples(projectId), format, safeFileName(project.name));
+    if (versionId === undefined) return exportDataset(this.trainableSamples(projectId), format, safeFileName(project.name, 'dataset'));
     const version = this.versionStore.get(projectId, versionId);
     const samples = [...this.versionStore.samples(projectId, versionId)].map(({ sample }) => sample);
-    return exportDataset(samples, format, safeFileName(`${project.name}-${version.name}`));
+    return exportDataset(samples, format, safeFileName(`${project.name}-${version.name}`, 'dataset'));
   }
 
   dispose(): void {

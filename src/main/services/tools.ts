@@ -6,6 +6,7 @@ import { ToolTuneError } from '../../shared/errors';
 import { toMcpTools, toOpenAiTools } from '../../shared/tools/exportTools';
 import type { ToolDefinition, ToolImportResult, ToolProblem } from '../../shared/tools/types';
 import { importToolsOffThread, validateToolsOffThread } from '../tools/importInWorker';
+import { safeFileName } from '../safeFileName';
 import type { EventHub } from '../transport/eventHub';
 import type { ProjectService } from './projects';
 
@@ -163,8 +164,7 @@ export class ToolService implements ServiceImpl<Contract['tools']> {
       binding ? { name, description, parameters, binding } : { name, description, parameters },
     );
     const document = format === 'openai' ? toOpenAiTools(tools) : toMcpTools(tools);
-    const safeName = project.name.replace(/[^A-Za-z0-9_-]+/g, '-').replace(/^-+|-+$/g, '') || 'project';
-    return { fileName: `${safeName}-tools.${format}.json`, text: `${JSON.stringify(document, null, 2)}\n` };
+    return { fileName: `${safeFileName(project.name, 'project')}-tools.${format}.json`, text: `${JSON.stringify(document, null, 2)}\n` };
   }
 
   private write<T>(work: () => T): T {
