@@ -1,10 +1,11 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { getLlama, QwenChatWrapper, resolveChatWrapper } from 'node-llama-cpp';
+import { getLlama, QwenChatWrapper, resolveChatWrapper, type Token } from 'node-llama-cpp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getNumber, getString, readGgufFile, readTensorF32 } from './gguf/index.js';
-import { writeTinyQwen2Model } from './tinyModel.js';
+import { offsetAttentionBiases, writeTinyQwen2Model } from './tinyModel.js';
+import { mulberry32 } from '../../shared/mulberry32.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'tiny-model-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -64,6 +65,40 @@ describe('writeTinyQwen2Model', () => {
   it('rejects impossible shapes', () => {
     expect(() => writeTinyQwen2Model(join(dir, 'x.gguf'), { ...shape, heads: 3 })).toThrow(/multiple of heads/);
     expect(() => writeTinyQwen2Model(join(dir, 'x.gguf'), { ...shape, kvHeads: 3 })).toThrow(/kv-heads/);
+    const copy = { offsets: [3, 3, 3, 3], strength: 0.1 };
+    expect(() => writeTinyQwen2Model(join(dir, 'x.gguf'), { ...shape, fixedAttention: [copy] })).toThrow(/kvHeads = heads/);
+    const square = { ...shape, kvHeads: 4 };
+    expect(() => writeTinyQwen2Model(join(dir, 'x.gguf'), { ...square, fixedAttention: [copy, copy, copy] })).toThrow(/more layers/);
+    expect(() => writeTinyQwen2Model(join(dir, 'x.gguf'), { ...square, fixedAttention: [{ ...copy, offsets: [3] }] })).toThrow(/one offset per head/);
+    expect(() => writeTinyQwen2Model(join(dir, 'x.gguf'), { ...square, fixedAttention: [{ ...copy, offsets: [0, 1, 2, 3] }] })).toThrow(/integers in \[1, 511\]/);
+    expect(() => writeTinyQwen2Model(join(dir, 'x.gguf'), { ...square, fixedAttention: [{ ...copy, strength: 0 }] })).toThrow(/strength/);
+  });
+
+  it('fixed-offset q/k biases single out their distance under NEOX RoPE, with a 40-logit margin', () => {
+    // Independent re-implementation of llama.cpp's NEOX rotation: pair (i, i + d/2), angle pos * base^(-2i/d).
+    const rope = (x: Float32Array, pos: number, base: number) => {
+      const half = x.length / 2;
+      const out = new Float64Array(x.length);
+      for (let i = 0; i < half; i++) {
+        const angle = pos * Math.pow(base, (-2 * i) / x.length);
+        out[i] = x[i]! * Math.cos(angle) - x[i + half]! * Math.sin(angle);
+        out[i + half] = x[i]! * Math.sin(angle) + x[i + half]! * Math.cos(angle);
+      }
+      return out;
+    };
+    for (const [headDim, base, offset] of [[16, 10_000, 25], [16, 1_000_000, 1], [32, 10_000, 7], [64, 100, 60]] as const) {
+      const ctx = 256;
+      const { q, k } = offsetAttentionBiases(headDim, base, offset, ctx);
+      const query = ctx - 1;
+      const rq = rope(q, query, base);
+      const scores = Array.from({ length: query + 1 }, (_, key) => {
+        const rk = rope(k, key, base);
+        return rq.reduce((sum, v, i) => sum + v * rk[i]!, 0) / Math.sqrt(headDim);
+      });
+      const target = query - offset;
+      const runnerUp = Math.max(...scores.filter((_, key) => key !== target));
+      expect(scores[target]! - runnerUp, `head dim ${headDim}, base ${base}, offset ${offset}`).toBeGreaterThan(39.9);
+    }
   });
 
   it('loads in node-llama-cpp, resolves the Qwen wrapper and generates tokens', async () => {
@@ -79,6 +114,30 @@ describe('writeTinyQwen2Model', () => {
         if (generated.length === 5) break;
       }
       expect(generated).toHaveLength(5);
+    } finally {
+      await llama.dispose();
+    }
+  }, 60_000);
+
+  it('a fixed-attention copy layer makes the untrained model predict the token `offset` positions back', async () => {
+    const copyModel = join(dir, 'copy.gguf');
+    writeTinyQwen2Model(copyModel, { ...shape, kvHeads: 4, layers: 1, tiedOutput: true, outputNormWeight: 25, fixedAttention: [{ offsets: [5, 5, 5, 5], strength: 0.1 }] });
+    const llama = await getLlama({ gpu: false, build: 'never' });
+    try {
+      const model = await llama.loadModel({ modelPath: copyModel });
+      const context = await model.createContext({ contextSize: 64, threads: 1 });
+      const sequence = context.getSequence();
+      const rand = mulberry32(9);
+      let copied = 0;
+      for (let trial = 0; trial < 10; trial++) {
+        const prompt = Array.from({ length: 20 }, () => 1000 + Math.floor(rand() * 90_000)) as Token[];
+        await sequence.clearHistory();
+        for await (const token of sequence.evaluate(prompt, { temperature: 0 })) {
+          if (token === prompt[prompt.length - 1 - 5]) copied++;
+          break;
+        }
+      }
+      expect(copied).toBe(10);
     } finally {
       await llama.dispose();
     }

@@ -20,6 +20,8 @@ export const QWEN25_TEMPLATE_PATH = 'models/templates/Qwen-Qwen2.5-7B-Instruct.j
 /** Qwen2.5-Instruct GGUFs end a turn with <|im_end|>; the vocab-only file says <|endoftext|>. */
 const IM_END_TOKEN = '<|im_end|>';
 const ENDOFTEXT_TOKEN = '<|endoftext|>';
+/** Qwen2.5's RoPE base. */
+const DEFAULT_ROPE_BASE = 1_000_000;
 
 export interface TinyModelOptions {
   layers: number;
@@ -38,12 +40,6 @@ export interface TinyModelOptions {
    * confident: a gain of ~10 gives the head a usable range without training it.
    */
   outputNormWeight?: number;
-  /**
-   * Type of `output.weight` only (default: `weightType`). F16 keeps the head frozen in the trainer's
-   * `--full` mode (which trains F32 weights only) while it still takes a LoRA: a full fine-tune then
-   * cannot memorise its training words in the head rows and has to learn to copy them from the input.
-   */
-  outputWeightType?: WritableTensorType;
   /** RoPE base frequency. Default 1e6 as in Qwen2.5; a smaller base gives sharper positional attention. */
   ropeFreqBase?: number;
   /** Standard deviation of the random matrices. Default 0.02 (GPT-2 style). */
@@ -55,16 +51,24 @@ export interface TinyModelOptions {
    */
   tiedOutput?: boolean;
   /**
-   * Adds `valueIdentity`·I to layer 0's `attn_v` and `attn_output` (on top of the random weights), so
-   * from the start that layer's attention moves the embedding of whatever token it attends to into the
-   * residual stream: copying a token only needs the attention pattern to be learned, not a value/output
-   * path at the same time (a tiny model otherwise sits on a long loss plateau). Needs kvHeads = heads.
-   * Default 0 (off).
+   * Builds the first layers as fixed-offset attention instead of random weights: in layer i, head h
+   * attends to the token `offsets[h]` positions back and moves its slice of that token's (normalised)
+   * residual, scaled by `strength`, into the residual stream. With every head at the same offset a layer
+   * copies whole embeddings; with offsets 1, 2, 3, ... it gives each position its preceding tokens.
+   * These stand in for the copy and previous-token heads a pretrained model brings along, which a tiny
+   * random model cannot grow within a test's minutes (docs/tiny-models.md). Needs kvHeads = heads.
    */
-  valueIdentity?: number;
+  fixedAttention?: FixedAttentionLayer[];
   /** Where extracted llama.cpp source files are cached. Default `<repo>/.cache`. */
   cacheDir?: string;
   name?: string;
+}
+
+export interface FixedAttentionLayer {
+  /** Per head: distance from the attending position back to the attended token (>= 1). */
+  offsets: number[];
+  /** Scale of the attended tokens' normalised residual written back into the residual stream. */
+  strength: number;
 }
 
 export interface TinyModelInfo {
@@ -107,7 +111,7 @@ export function writeTinyQwen2Model(outPath: string, options: TinyModelOptions):
   w.setU32('qwen2.feed_forward_length', ff);
   w.setU32('qwen2.attention.head_count', heads);
   w.setU32('qwen2.attention.head_count_kv', kvHeads);
-  w.setF32('qwen2.rope.freq_base', options.ropeFreqBase ?? 1_000_000);
+  w.setF32('qwen2.rope.freq_base', options.ropeFreqBase ?? DEFAULT_ROPE_BASE);
   w.setF32('qwen2.attention.layer_norm_rms_epsilon', 1e-6);
   for (const key of ['tokenizer.ggml.model', 'tokenizer.ggml.pre', 'tokenizer.ggml.tokens', 'tokenizer.ggml.token_type', 'tokenizer.ggml.merges']) {
     const value = vocab.get(key);
@@ -121,39 +125,38 @@ export function writeTinyQwen2Model(outPath: string, options: TinyModelOptions):
   w.setString('tokenizer.chat_template', template);
 
   let nParams = 0;
-  const matrix = (name: string, dims: number[], streamName = name, identity = 0, type = weightType) => {
+  const random = (name: string) => (n: number) => gaussian(n, std, seedFor(seed, name));
+  const matrix = (name: string, dims: number[], values: (n: number) => Float32Array = random(name)) => {
     nParams += dims[0]! * dims[1]!;
-    const data = (): Float32Array => {
-      const m = gaussian(dims[0]! * dims[1]!, std, seedFor(seed, streamName));
-      // ggml layout: ne0 (= dims[0], the input) varies fastest.
-      for (let i = 0; identity !== 0 && i < Math.min(dims[0]!, dims[1]!); i++) m[i * dims[0]! + i]! += identity;
-      return m;
-    };
-    w.addTensor({ name, dims, type, data });
+    w.addTensor({ name, dims, type: weightType, data: () => values(dims[0]! * dims[1]!) });
   };
-  const vector = (name: string, n: number, fill: number | 'small') => {
+  const vector = (name: string, n: number, values: (n: number) => Float32Array = random(name)) => {
     nParams += n;
-    w.addTensor({ name, dims: [n], type: 'F32', data: () => (fill === 'small' ? gaussian(n, std, seedFor(seed, name)) : new Float32Array(n).fill(fill)) });
+    w.addTensor({ name, dims: [n], type: 'F32', data: () => values(n) });
   };
+  const filled = (value: number) => (n: number) => new Float32Array(n).fill(value);
+  const ropeBase = options.ropeFreqBase ?? DEFAULT_ROPE_BASE;
+  const fixed = (options.fixedAttention ?? []).map((layer) => fixedAttentionTensors(layer, embd, heads, ropeBase, ctx));
 
   matrix('token_embd.weight', [embd, nVocab]);
   for (let i = 0; i < layers; i++) {
     const p = `blk.${i}.`;
-    vector(`${p}attn_norm.weight`, embd, 1);
-    matrix(`${p}attn_q.weight`, [embd, embd]);
-    vector(`${p}attn_q.bias`, embd, 'small');
-    matrix(`${p}attn_k.weight`, [embd, kvDim]);
-    vector(`${p}attn_k.bias`, kvDim, 'small');
-    matrix(`${p}attn_v.weight`, [embd, kvDim], `${p}attn_v.weight`, i === 0 ? (options.valueIdentity ?? 0) : 0);
-    vector(`${p}attn_v.bias`, kvDim, 'small');
-    matrix(`${p}attn_output.weight`, [embd, embd], `${p}attn_output.weight`, i === 0 ? (options.valueIdentity ?? 0) : 0);
-    vector(`${p}ffn_norm.weight`, embd, 1);
+    const c = fixed[i];
+    vector(`${p}attn_norm.weight`, embd, filled(1));
+    matrix(`${p}attn_q.weight`, [embd, embd], c?.zero);
+    vector(`${p}attn_q.bias`, embd, c?.qBias);
+    matrix(`${p}attn_k.weight`, [embd, kvDim], c?.zero);
+    vector(`${p}attn_k.bias`, kvDim, c?.kBias);
+    matrix(`${p}attn_v.weight`, [embd, kvDim], c?.identity(1));
+    vector(`${p}attn_v.bias`, kvDim);
+    matrix(`${p}attn_output.weight`, [embd, embd], c?.identity(c.strength));
+    vector(`${p}ffn_norm.weight`, embd, filled(1));
     matrix(`${p}ffn_gate.weight`, [embd, ff]);
     matrix(`${p}ffn_up.weight`, [embd, ff]);
     matrix(`${p}ffn_down.weight`, [ff, embd]);
   }
-  vector('output_norm.weight', embd, options.outputNormWeight ?? 1);
-  matrix('output.weight', [embd, nVocab], options.tiedOutput ? 'token_embd.weight' : 'output.weight', 0, options.outputWeightType ?? weightType);
+  vector('output_norm.weight', embd, filled(options.outputNormWeight ?? 1));
+  matrix('output.weight', [embd, nVocab], random(options.tiedOutput ? 'token_embd.weight' : 'output.weight'));
 
   mkdirSync(dirname(resolve(outPath)), { recursive: true });
   w.writeFile(outPath);
@@ -167,9 +170,88 @@ function validateShape(o: TinyModelOptions): void {
   }
   if (o.embd % o.heads !== 0) throw new Error('embd must be a multiple of heads');
   if (o.heads % o.kvHeads !== 0) throw new Error('heads must be a multiple of kv-heads');
-  if ((o.valueIdentity ?? 0) !== 0 && o.kvHeads !== o.heads) throw new Error('valueIdentity needs kvHeads = heads');
+  const fixed = o.fixedAttention ?? [];
+  if (fixed.length > 0 && o.kvHeads !== o.heads) throw new Error('fixedAttention needs kvHeads = heads');
+  if (fixed.length > o.layers) throw new Error('fixedAttention has more layers than the model');
+  const ctx = o.ctx ?? 512;
+  for (const [i, layer] of fixed.entries()) {
+    if (layer.offsets.length !== o.heads) throw new Error(`fixedAttention[${i}].offsets needs one offset per head (${o.heads})`);
+    if (!layer.offsets.every((d) => Number.isInteger(d) && d >= 1 && d < ctx)) throw new Error(`fixedAttention[${i}].offsets must be integers in [1, ${ctx - 1}]`);
+    if (!(layer.strength > 0)) throw new Error(`fixedAttention[${i}].strength must be positive`);
+  }
   if ((o.embd / o.heads) % 2 !== 0) throw new Error('head dimension (embd/heads) must be even for RoPE');
   if (!Number.isInteger(o.seed) || o.seed < 0) throw new Error('seed must be a non-negative integer');
+}
+
+/**
+ * Score margin (in logits) of a fixed-offset head's target position over every other position. Wide on
+ * purpose: a LoRA on attn_q/attn_k also moves these heads' scores, and must not knock them off target.
+ */
+const FIXED_ATTENTION_MARGIN = 40;
+
+/**
+ * Tensors of one fixed-attention layer: zero q/k weights (attention depends on position only), q/k biases
+ * from `offsetAttentionBiases` per head, identity value, identity output scaled by `strength`.
+ */
+function fixedAttentionTensors(layer: FixedAttentionLayer, embd: number, heads: number, ropeBase: number, ctx: number) {
+  const headDim = embd / heads;
+  const biases = layer.offsets.map((offset) => offsetAttentionBiases(headDim, ropeBase, offset, ctx));
+  const perHead = (pick: (b: { q: Float32Array; k: Float32Array }) => Float32Array) => () => {
+    const out = new Float32Array(embd);
+    biases.forEach((b, h) => out.set(pick(b), h * headDim));
+    return out;
+  };
+  return {
+    strength: layer.strength,
+    zero: (n: number) => new Float32Array(n),
+    qBias: perHead((b) => b.q),
+    kBias: perHead((b) => b.k),
+    identity: (scale: number) => (n: number) => {
+      const m = new Float32Array(n);
+      for (let i = 0; i < embd; i++) m[i * embd + i] = scale; // square matrix: ne0 = ne1 = embd
+      return m;
+    },
+  };
+}
+
+/**
+ * q/k biases of one head whose attention score, after llama.cpp's NEOX RoPE (pair i = dims i and
+ * i + headDim/2, angle position * base^(-2i/headDim)), is largest at distance `offset`. With
+ * q_i = a_i e^(-j theta_i offset) and k_i = a_i as complex pairs, score(d) = sum a_i^2 cos(theta_i (d - offset)).
+ * Amplitudes a_i^2 ~ theta_i^p favour the sharp high frequencies; p is picked for the widest worst-case
+ * margin over all distances the context allows, then everything is scaled to FIXED_ATTENTION_MARGIN logits
+ * (attention scores are multiplied by 1/sqrt(headDim)).
+ */
+export function offsetAttentionBiases(headDim: number, ropeBase: number, offset: number, ctx: number): { q: Float32Array; k: Float32Array } {
+  const half = headDim / 2;
+  const theta = Array.from({ length: half }, (_, i) => Math.pow(ropeBase, (-2 * i) / headDim));
+  const worstMargin = (weights: number[]) => {
+    let worst = Infinity;
+    for (let d = 0; d < ctx; d++) {
+      if (d === offset) continue;
+      let margin = 0;
+      for (let i = 0; i < half; i++) margin += weights[i]! * (1 - Math.cos(theta[i]! * (d - offset)));
+      worst = Math.min(worst, margin);
+    }
+    return worst;
+  };
+  let best = { weights: theta.map(() => 1), margin: -Infinity };
+  for (const p of [0, 0.5, 1, 1.5, 2, 3]) {
+    const weights = theta.map((t) => Math.pow(t, p));
+    const margin = worstMargin(weights);
+    if (margin > best.margin) best = { weights, margin };
+  }
+  if (!(best.margin > 1e-6)) throw new Error(`a fixed-offset head cannot single out distance ${offset} in a context of ${ctx} with this RoPE base`);
+  const scale = (FIXED_ATTENTION_MARGIN * Math.sqrt(headDim)) / best.margin;
+  const q = new Float32Array(headDim);
+  const k = new Float32Array(headDim);
+  for (let i = 0; i < half; i++) {
+    const a = Math.sqrt(scale * best.weights[i]!);
+    k[i] = a;
+    q[i] = a * Math.cos(theta[i]! * offset);
+    q[i + half] = -a * Math.sin(theta[i]! * offset);
+  }
+  return { q, k };
 }
 
 /** Independent stream per tensor, so adding a tensor never changes the others. */
