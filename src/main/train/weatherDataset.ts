@@ -2,8 +2,8 @@
  * Deterministic synthetic `get_weather(city, unit?)` tool-call conversations, for the native
  * learning test, the loss check and the training benchmark.
  *
- * City names are invented from syllables, so held-out names never occur in training: a model can only
- * pass by *copying* the city from the user turn into the call, which is what tool calling needs.
+ * Held-out cities never occur in training, so a model can only pass by *copying* the city from the user
+ * turn into the call, which is what tool calling needs.
  */
 import type { Conversation, ToolDefinition } from './renderConversation.js';
 import { mulberry32 } from '../../shared/mulberry32.js';
@@ -23,9 +23,6 @@ export const WEATHER_TOOLS: ToolDefinition[] = [
 /** Short on purpose: the system prompt is context on every sample and costs training time. */
 export const WEATHER_SYSTEM_PROMPT = 'Call tools.';
 
-const ONSETS = ['b', 'd', 'f', 'g', 'k', 'l', 'm', 'n', 'p', 'r', 's', 't', 'v', 'z'];
-const VOWELS = ['a', 'e', 'i', 'o', 'u'];
-
 /**
  * Capitalized words that are single tokens of the vocabulary (e.g. "Berlin", "Tokyo"), shuffled by
  * seed. Quoted in the user turn (`"Berlin"`) they tokenize to the same single token as inside the
@@ -43,20 +40,6 @@ export function singleTokenWords(vocabulary: readonly string[], count: number, s
   return words.slice(0, count);
 }
 
-/** `count` distinct invented city names like "Tovaki", split deterministically by seed. */
-export function inventCities(count: number, seed: number): string[] {
-  const rand = mulberry32(seed);
-  const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)] as T;
-  const out = new Set<string>();
-  while (out.size < count) {
-    const syllables = 2 + Math.floor(rand() * 2);
-    let name = '';
-    for (let i = 0; i < syllables; i++) name += pick(ONSETS) + pick(VOWELS);
-    out.add(name[0]!.toUpperCase() + name.slice(1));
-  }
-  return [...out];
-}
-
 export interface WeatherSample {
   conversation: Conversation;
   /** The prompt-only conversation (system + user), for generation. */
@@ -69,8 +52,8 @@ export interface WeatherSample {
 
 /**
  * The city is always the last word of the user turn, so the distance from it to the argument slot
- * of the call is the same in every sample: a tiny model can learn the copy as a fixed-offset
- * attention instead of a content search it has no capacity for. The unit, when asked, comes first.
+ * of the call is the same in every sample: a tiny model can copy it with a fixed-offset attention head
+ * instead of a content search it has no capacity for. The unit, when asked, comes first.
  */
 const USER_TEMPLATES: Array<(city: string, unit: string | undefined) => string> = [
   (c, u) => `${u ? `In ${u}, ` : ''}weather in "${c}"`,
@@ -79,48 +62,15 @@ const USER_TEMPLATES: Array<(city: string, unit: string | undefined) => string> 
 ];
 
 /**
- * A second, different tool for the "demo base" stage of the learning test: `get_time(city)` with its
- * own phrasings (city still the last word). A base fully fine-tuned on it knows the call format and how
- * to copy the last quoted word into a JSON string, yet scores 0% on exact `get_weather` calls.
+ * One single-turn sample per city: user asks, assistant calls get_weather. `unitShare` is the fraction
+ * of samples that ask for a unit (default 0.5, split evenly between celsius and fahrenheit).
  */
-export const TIME_TOOLS: ToolDefinition[] = [
-  {
-    name: 'get_time',
-    description: 'Get the local time in a city.',
-    parameters: { type: 'object', properties: { city: { type: 'string' } }, required: ['city'] },
-  },
-];
-
-const TIME_TEMPLATES: Array<(city: string) => string> = [
-  (c) => `time in "${c}"`,
-  (c) => `What time is it in "${c}"`,
-  (c) => `Tell me the clock in "${c}"`,
-];
-
-/** One single-turn sample per city: user asks, assistant calls get_time. Same shape as weatherSamples. */
-export function timeSamples(cities: readonly string[], seed: number): WeatherSample[] {
-  const rand = mulberry32(seed);
-  return cities.map((city) => {
-    const template = TIME_TEMPLATES[Math.floor(rand() * TIME_TEMPLATES.length)]!;
-    const prompt: Conversation = {
-      tools: TIME_TOOLS,
-      messages: [
-        { role: 'system', content: WEATHER_SYSTEM_PROMPT },
-        { role: 'user', content: template(city) },
-      ],
-    };
-    const conversation: Conversation = { tools: TIME_TOOLS, messages: [...prompt.messages, { role: 'assistant', toolCalls: [{ name: 'get_time', arguments: { city } }] }] };
-    const expectedCall = `<tool_call>\n{"name": "get_time", "arguments": {"city": "${city}"}}\n</tool_call>`;
-    return { conversation, prompt, expectedCall, city, unit: undefined };
-  });
-}
-
-/** One single-turn sample per city: user asks, assistant calls get_weather. */
-export function weatherSamples(cities: readonly string[], seed: number): WeatherSample[] {
+export function weatherSamples(cities: readonly string[], seed: number, options: { unitShare?: number } = {}): WeatherSample[] {
+  const unitShare = options.unitShare ?? 0.5;
   const rand = mulberry32(seed);
   return cities.map((city) => {
     const r = rand();
-    const unit = r < 0.5 ? undefined : r < 0.75 ? 'celsius' : 'fahrenheit';
+    const unit = r < 1 - unitShare ? undefined : r < 1 - unitShare / 2 ? 'celsius' : 'fahrenheit';
     const template = USER_TEMPLATES[Math.floor(rand() * USER_TEMPLATES.length)]!;
     const args: Record<string, unknown> = unit === undefined ? { city } : { city, unit };
     const prompt: Conversation = {
