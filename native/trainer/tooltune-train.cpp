@@ -577,6 +577,8 @@ struct tt_windows {
     uint32_t             ctx = 0;
     std::vector<int32_t> tokens;    // n_windows*ctx
     std::vector<int32_t> labels;    // n_windows*ctx, -1 = masked
+    std::vector<int32_t> seq_ids;   // n_windows*ctx, index of the sample within its window (padding: the last one)
+    int32_t max_samples_per_window = 1;
     std::vector<int64_t> n_trained; // per window
     int64_t total_trained     = 0;
     int64_t dropped_samples   = 0;
@@ -585,11 +587,17 @@ struct tt_windows {
     size_t size() const { return n_trained.size(); }
 };
 
+// Each sample in a window gets its own sequence id (opt_seq_ids): it attends only to itself and its positions
+// start at 0, exactly as when it is evaluated alone. A window holds at most TT_MAX_SAMPLES_PER_WINDOW samples
+// (llama.cpp's sequence limit).
+static constexpr int32_t TT_MAX_SAMPLES_PER_WINDOW = 256;
+
 static tt_windows pack_windows(const ttds & ds, uint32_t ctx, bool drop_overlong, int32_t pad_token) {
     tt_windows w;
     w.ctx = ctx;
-    std::vector<int32_t> cur_tok, cur_lab;
+    std::vector<int32_t> cur_tok, cur_lab, cur_seq;
     int64_t cur_trained = 0;
+    int32_t cur_samples = 0;
     auto flush = [&]() {
         if (cur_tok.empty()) {
             return;
@@ -597,14 +605,19 @@ static tt_windows pack_windows(const ttds & ds, uint32_t ctx, bool drop_overlong
         if (cur_trained > 0) {
             cur_tok.resize(ctx, pad_token);
             cur_lab.resize(ctx, -1);
+            cur_seq.resize(ctx, cur_samples - 1);
             w.tokens.insert(w.tokens.end(), cur_tok.begin(), cur_tok.end());
             w.labels.insert(w.labels.end(), cur_lab.begin(), cur_lab.end());
+            w.seq_ids.insert(w.seq_ids.end(), cur_seq.begin(), cur_seq.end());
             w.n_trained.push_back(cur_trained);
             w.total_trained += cur_trained;
+            w.max_samples_per_window = std::max(w.max_samples_per_window, cur_samples);
         }
         cur_tok.clear();
         cur_lab.clear();
+        cur_seq.clear();
         cur_trained = 0;
+        cur_samples = 0;
     };
     for (size_t s = 0; s < ds.n_samples(); ++s) {
         const uint64_t b = ds.offsets[s];
@@ -625,15 +638,17 @@ static tt_windows pack_windows(const ttds & ds, uint32_t ctx, bool drop_overlong
             w.empty_samples++;
             continue;
         }
-        if (cur_tok.size() + len > ctx) {
+        if (cur_tok.size() + len > ctx || cur_samples == TT_MAX_SAMPLES_PER_WINDOW) {
             flush();
         }
         for (uint64_t p = 0; p < len; ++p) {
             cur_tok.push_back(ds.tokens[b + p]);
             const bool target = p + 1 < len && ds.mask[b + p + 1];
             cur_lab.push_back(target ? ds.tokens[b + p + 1] : -1);
+            cur_seq.push_back(cur_samples);
         }
         cur_trained += trained;
+        cur_samples++;
     }
     flush();
     return w;
@@ -1308,6 +1323,7 @@ static double run_validation(tt_run & r, llama_context * ctx, const tt_windows &
     for (size_t wi = 0; wi < val.size(); ++wi) {
         std::copy_n(val.tokens.begin() + wi*r.opt.ctx, r.opt.ctx, tok.begin());
         std::copy_n(val.labels.begin() + wi*r.opt.ctx, r.opt.ctx, lab.begin());
+        ctx->opt_seq_ids.assign(val.seq_ids.begin() + wi*r.opt.ctx, val.seq_ids.begin() + (wi + 1)*r.opt.ctx);
         set_label_weights(r, ctx, lab.data(), /*for_sum =*/ true);
         r.step_loss_acc = 0.0;
         ctx->opt_epoch_iter(nullptr, nullptr, tok, lab, batch, on_opt_eval, /*train =*/ false, 0, 0, ggml_time_us());
@@ -1580,7 +1596,9 @@ static int run_training(int argc, char ** argv) {
     cp.n_ctx           = o.ctx;
     cp.n_batch         = o.batch;
     cp.n_ubatch        = o.ubatch;
-    cp.n_seq_max       = 1;
+    // one sequence per packed sample, in one unified KV cache (see pack_windows)
+    cp.n_seq_max       = (uint32_t) std::max(win.max_samples_per_window, val_win.max_samples_per_window);
+    cp.kv_unified      = true;
     cp.n_threads       = o.threads;
     cp.n_threads_batch = o.threads;
     cp.type_k          = GGML_TYPE_F32;
@@ -1697,6 +1715,7 @@ static int run_training(int argc, char ** argv) {
             const size_t wi = run.st.order[run.st.next_window];
             std::copy_n(win.tokens.begin() + wi*o.ctx, o.ctx, tok.begin());
             std::copy_n(win.labels.begin() + wi*o.ctx, o.ctx, lab.begin());
+            ctx->opt_seq_ids.assign(win.seq_ids.begin() + wi*o.ctx, win.seq_ids.begin() + (wi + 1)*o.ctx);
             set_label_weights(run, ctx, lab.data(), /*for_sum =*/ false);
 
             run.window_step_losses.clear();

@@ -53,6 +53,22 @@ function expectFailure(r: TrainerResult, code: keyof typeof TRAINER_EXIT_CODES):
 }
 
 d('tooltune-train', () => {
+  it('isolates samples packed into one window: each attends only to itself, from position 0', async () => {
+    const [sample] = syntheticSamples({ samples: 1, seed: 11, promptMin: 20, promptMax: 20 });
+    const stepOneLoss = async (samples: number, name: string) => {
+      const data = writeDataset(path.join(dir, `${name}.ttds`), vocab, Array.from({ length: samples }, () => sample!));
+      const r = await runTrainer({ model, data, out: path.join(dir, `${name}.gguf`), ...FAST, maxSteps: 1, seed: 3 });
+      expect(r.exitCode, r.stderrTail).toBe(0);
+      expect((r.events[0] as Extract<TrainerEvent, { type: 'start' }>).n_windows).toBe(1);
+      return losses(r).get(1)!;
+    };
+    // Two copies of a sample in one window must each score exactly like the sample alone; if the second copy
+    // could see the first (or ran at positions 25..49), its loss would differ.
+    const alone = await stepOneLoss(1, 'alone');
+    const packed = await stepOneLoss(2, 'packed-twice');
+    expect(Math.abs(packed - alone) / alone).toBeLessThan(1e-5);
+  });
+
   it('trains a LoRA and reports the loss over target tokens only', async () => {
     const data = writeDataset(path.join(dir, 'basic.ttds'), vocab, syntheticSamples({ samples: 4, seed: 1, promptMin: 35, promptMax: 50 }));
     const out = path.join(dir, 'basic.gguf');
