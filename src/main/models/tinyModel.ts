@@ -147,9 +147,9 @@ export function writeTinyQwen2Model(outPath: string, options: TinyModelOptions):
     vector(`${p}attn_q.bias`, embd, c?.qBias);
     matrix(`${p}attn_k.weight`, [embd, kvDim], c?.zero);
     vector(`${p}attn_k.bias`, kvDim, c?.kBias);
-    matrix(`${p}attn_v.weight`, [embd, kvDim], c?.identity(1));
+    matrix(`${p}attn_v.weight`, [embd, kvDim], c?.value);
     vector(`${p}attn_v.bias`, kvDim);
-    matrix(`${p}attn_output.weight`, [embd, embd], c?.identity(c.strength));
+    matrix(`${p}attn_output.weight`, [embd, embd], c?.output);
     vector(`${p}ffn_norm.weight`, embd, filled(1));
     matrix(`${p}ffn_gate.weight`, [embd, ff]);
     matrix(`${p}ffn_up.weight`, [embd, ff]);
@@ -201,16 +201,17 @@ function fixedAttentionTensors(layer: FixedAttentionLayer, embd: number, heads: 
     biases.forEach((b, h) => out.set(pick(b), h * headDim));
     return out;
   };
+  const identity = (scale: number) => (n: number) => {
+    const m = new Float32Array(n);
+    for (let i = 0; i < embd; i++) m[i * embd + i] = scale; // square matrix: ne0 = ne1 = embd
+    return m;
+  };
   return {
-    strength: layer.strength,
     zero: (n: number) => new Float32Array(n),
     qBias: perHead((b) => b.q),
     kBias: perHead((b) => b.k),
-    identity: (scale: number) => (n: number) => {
-      const m = new Float32Array(n);
-      for (let i = 0; i < embd; i++) m[i * embd + i] = scale; // square matrix: ne0 = ne1 = embd
-      return m;
-    },
+    value: identity(1),
+    output: identity(layer.strength),
   };
 }
 
