@@ -18,7 +18,8 @@ import { getLlama, type Token } from 'node-llama-cpp';
 import { getStringArray, readGgufFile } from '../../src/main/models/gguf/index.js';
 import { writeTinyQwen2Model } from '../../src/main/models/tinyModel.js';
 import { vocabOfModel, writeTtdsFile } from '../../src/main/train/datasetFile.js';
-import { findNativeBinDir, nativeTool, runTool, type ToolRun } from '../../src/main/train/nativeTestHarness.js';
+import { runTool, type ToolRun } from '../../src/main/train/nativeTestHarness.js';
+import { findNativeBinDir, nativeToolPath } from '../../src/main/train/trainerProcess.js';
 import { ConversationRenderer } from '../../src/main/train/renderConversation.js';
 import { singleTokenWords, weatherSamples } from '../../src/main/train/weatherDataset.js';
 
@@ -37,7 +38,7 @@ const { values } = parseArgs({
 const num = (s: string) => Number.parseInt(s, 10);
 const ctx = num(values.ctx);
 
-const binDir = findNativeBinDir();
+const binDir = findNativeBinDir({ preferCuda: false });
 if (binDir === null) {
   console.error('bench:train: error: native tools not built; run `node scripts/build-native.mjs` first');
   process.exit(1);
@@ -74,14 +75,14 @@ try {
 
   const threads = values.threads;
   const loraArgs = ['--model', basePath, '--data', join(dir, 'data.ttds'), '--out', join(dir, 'adapter.gguf'), '--rank', values.rank, '--ctx', String(ctx), '--epochs', '1', '--threads', threads, '--no-shuffle'];
-  const lora = await measured(nativeTool(binDir, 'tooltune-train'), loraArgs);
+  const lora = await measured(nativeToolPath(binDir, 'tooltune-train'), loraArgs);
   if (lora.code !== 0) throw new Error(`tooltune-train failed (${lora.code}): ${lora.stderr.slice(-1500)}`);
   const start = lora.events.find((e) => e.type === 'start');
   const done = lora.events.find((e) => e.type === 'done');
   const loraTokens = Number(start?.n_windows) * ctx;
 
   const finetuneArgs = ['-m', basePath, '-f', join(dir, 'data.txt'), '-c', String(ctx), '-b', String(ctx), '-ub', String(ctx), '-t', threads, '-epochs', '1', '-val-split', '0.0', '-o', join(dir, 'finetuned.gguf')];
-  const full = await measured(nativeTool(binDir, 'llama-finetune'), finetuneArgs);
+  const full = await measured(nativeToolPath(binDir, 'llama-finetune'), finetuneArgs);
   if (full.code !== 0) throw new Error(`llama-finetune failed (${full.code}): ${full.stderr.slice(-1500)}`);
   // common_opt_dataset_init(ctx, tokens, n_ctx/2): windows of n_ctx tokens with stride n_ctx/2.
   const fullWindows = Math.floor((finetuneTokens - ctx - 1) / (ctx / 2)) + 1;
@@ -101,7 +102,7 @@ try {
   console.log(`ratio tok/s LoRA / full: ${(loraRate / fullRate).toFixed(2)}x; peak RSS LoRA / full: ${(lora.maxRssBytes / full.maxRssBytes).toFixed(2)}x`);
   const reportedMem = Math.max(0, ...lora.events.map((e) => Number(e.mem_bytes ?? 0)));
   console.log(`tooltune-train self-reported: ${Number(done?.tokens_per_s).toFixed(0)} tok/s over its training loop (excludes model load), RSS ${mib(reportedMem)} MiB`);
-  console.log(`commands:\n  ${nativeTool(binDir, 'tooltune-train')} ${loraArgs.join(' ')}\n  ${nativeTool(binDir, 'llama-finetune')} ${finetuneArgs.join(' ')}`);
+  console.log(`commands:\n  ${nativeToolPath(binDir, 'tooltune-train')} ${loraArgs.join(' ')}\n  ${nativeToolPath(binDir, 'llama-finetune')} ${finetuneArgs.join(' ')}`);
 } finally {
   if (!values.keep) rmSync(dir, { recursive: true, force: true });
 }

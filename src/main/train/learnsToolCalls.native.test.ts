@@ -18,7 +18,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getStringArray, readGgufFile } from '../models/gguf/index.js';
 import { writeTinyQwen2Model, type TinyModelOptions } from '../models/tinyModel.js';
 import { vocabOfModel, writeTtdsFile, type TokenSample } from './datasetFile.js';
-import { findNativeBinDir, greedyDecode, nativeTool, renderSamples, runTool, type ToolRun } from './nativeTestHarness.js';
+import { greedyDecode, renderSamples, runTool, type ToolRun } from './nativeTestHarness.js';
+import { findNativeBinDir, nativeToolPath } from './trainerProcess.js';
 import { ConversationRenderer } from './renderConversation.js';
 import { singleTokenWords, weatherSamples, type WeatherSample } from './weatherDataset.js';
 
@@ -35,7 +36,7 @@ const TOOL_CALL_RECIPE = {
   trainer: ['--rank', '16', '--alpha', '32', '--targets', 'attn_q,attn_k,attn_v,attn_output,output', '--lr', '5e-3', '--epochs', '1', '--ctx', '256', '--warmup', '10', '--seed', '1'],
 } as const;
 
-const binDir = findNativeBinDir();
+const binDir = findNativeBinDir({ preferCuda: false });
 const dir = mkdtempSync(join(tmpdir(), 'learns-tool-calls-'));
 
 function lossCurve(run: ToolRun): string {
@@ -128,7 +129,7 @@ describe.skipIf(binDir === null)('tooltune-train learns tool calls (native)', ()
     const base = await accuracy(undefined);
     expect(base.correct, `untrained outputs: ${base.outputs.slice(0, 3).join(' | ')}`).toBe(0);
 
-    const run = await runTool(nativeTool(binDir!, 'tooltune-train'), ['--model', basePath, '--data', dataPath, '--out', adapterPath, '--threads', '2', ...TOOL_CALL_RECIPE.trainer], { timeoutMs: 600_000 });
+    const run = await runTool(nativeToolPath(binDir!, 'tooltune-train'), ['--model', basePath, '--data', dataPath, '--out', adapterPath, '--threads', '2', ...TOOL_CALL_RECIPE.trainer], { timeoutMs: 600_000 });
     expect(run.code, run.stderr.slice(-2000)).toBe(0);
     expect(run.events.find((e) => e.type === 'done')).toBeDefined();
 

@@ -14,11 +14,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getStringArray, readGgufFile } from '../models/gguf/index.js';
 import { writeTinyQwen2Model } from '../models/tinyModel.js';
 import { vocabOfModel, writeTtdsFile, type TokenSample } from './datasetFile.js';
-import { findNativeBinDir, nativeTool, renderSamples, runTool } from './nativeTestHarness.js';
+import { renderSamples, runTool } from './nativeTestHarness.js';
+import { findNativeBinDir, nativeToolPath } from './trainerProcess.js';
 import { ConversationRenderer } from './renderConversation.js';
 import { singleTokenWords, weatherSamples } from './weatherDataset.js';
 
-const binDir = findNativeBinDir();
+const binDir = findNativeBinDir({ preferCuda: false });
 const dir = mkdtempSync(join(tmpdir(), 'loss-check-'));
 
 /** Mean over target positions p (mask[p] = 1, p >= 1) of -log softmax(logits after tokens[0..p-1])[tokens[p]]. */
@@ -82,7 +83,7 @@ describe.skipIf(binDir === null)('trainer loss matches node-llama-cpp (native)',
 
   it('reported validation loss with the final adapter = cross-entropy from node-llama-cpp logits (within 1%)', async () => {
     const before = await maskedCrossEntropy(model, undefined, valSample);
-    const run = await runTool(nativeTool(binDir!, 'tooltune-train'), [
+    const run = await runTool(nativeToolPath(binDir!, 'tooltune-train'), [
       '--model', basePath, '--data', join(dir, 'train.ttds'), '--val', join(dir, 'val.ttds'), '--out', adapterPath,
       '--targets', 'attn_q,attn_k,attn_v,attn_output,ffn_gate,ffn_up,ffn_down,output', '--rank', '8', '--lr', '2e-3',
       '--max-steps', '12', '--ctx', '256', '--threads', '2', '--seed', '7',

@@ -1,29 +1,14 @@
 /**
- * Helpers shared by the native trainer tests and the training benchmark: locate the built tools,
- * run them with JSON-lines progress, render conversations into TTDS, decode greedily.
+ * Helpers shared by the native trainer tests and the training benchmark: run the built tools (found with
+ * trainerProcess's `findNativeBinDir`/`nativeToolPath`) with JSON-lines progress, render conversations
+ * into TTDS, decode greedily.
  * Test/bench support only; the app's Train step has its own supervised runner.
  */
 import { spawn } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { readFileSync } from 'node:fs';
 import type { LlamaContextSequence, LlamaModel, Token } from 'node-llama-cpp';
 import type { TokenSample } from './datasetFile.js';
 import type { Conversation, ConversationRenderer } from './renderConversation.js';
-
-export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
-const exe = process.platform === 'win32' ? '.exe' : '';
-
-/** resources/bin/<platform>-<arch> (or TOOLTUNE_NATIVE_BIN_DIR) when it holds tooltune-train; else null. */
-export function findNativeBinDir(): string | null {
-  const candidates = [process.env.TOOLTUNE_NATIVE_BIN_DIR, join(repoRoot, 'resources', 'bin', `${process.platform}-${process.arch}`)];
-  for (const dir of candidates) if (dir !== undefined && existsSync(join(dir, `tooltune-train${exe}`))) return dir;
-  return null;
-}
-
-export function nativeTool(binDir: string, name: string): string {
-  return join(binDir, `${name}${exe}`);
-}
 
 export interface ToolRun {
   code: number | null;
