@@ -8,6 +8,7 @@
 #include "ggml-backend.h"
 #include "ggml-opt.h"
 #include "gguf.h"
+#include "ggml-cpp.h"
 
 // internal llama.cpp headers: adapter tensors must be marked as trainable parameters,
 // and the training loop drives llama_context::opt_epoch_iter directly (patched, see native/patches)
@@ -225,15 +226,28 @@ static const char * oom_hint() {
     return "out of memory: lower --ctx, --ubatch or --rank, train fewer --targets, or offload fewer layers (--gpu-layers)";
 }
 
+// a training graph with more nodes than llama.cpp budgeted for it (patch 0005) trips one of these asserts
+static bool looks_like_graph_overflow(const std::string & text) {
+    return text.find("cgraph->n_nodes < cgraph->size") != std::string::npos ||
+           text.find("cgraph->n_leafs < cgraph->size") != std::string::npos ||
+           text.find("GGML_HASHSET_FULL") != std::string::npos;
+}
+
 // ggml aborts (GGML_ASSERT/GGML_ABORT) end here: emit the JSON error line, remove temp files, exit with a code
 static void on_ggml_abort(const char * message) {
     const std::string msg  = message ? message : "";
     const std::string tail = log_tail_text();
     const bool oom = looks_like_oom(msg) || looks_like_oom(tail);
-    const int code = oom ? TT_OOM : TT_INTERNAL;
+    const bool graph = !oom && looks_like_graph_overflow(msg);
+    const int code = oom ? TT_OOM : graph ? TT_MODEL : TT_INTERNAL;
+    std::string text = "internal error in ggml: " + msg;
+    if (oom) {
+        text = std::string(oom_hint()) + " (" + msg + ")";
+    } else if (graph) {
+        text = "the training graph of this model is larger than the graph budget llama.cpp gives it: this architecture is not supported for training yet (" + msg + ")";
+    }
     fprintf(stderr, "%s: error: %s\n", __func__, msg.c_str());
-    emit(json_obj().s("type", "error").s("code", tt_exit_name(code)).i("exit_code", code)
-        .s("message", oom ? std::string(oom_hint()) + " (" + msg + ")" : "internal error in ggml: " + msg));
+    emit(json_obj().s("type", "error").s("code", tt_exit_name(code)).i("exit_code", code).s("message", text));
     tmp_cleanup_all();
     fflush(stderr);
     _Exit(code);
@@ -702,9 +716,10 @@ static std::string tmp_name_for(const std::string & path) {
     return (p.parent_path() / name).string();
 }
 
-// write a GGUF whose tensors live in host memory (ctx with data); checks every write, fsyncs
+// write a GGUF with the tensors' data (host tensors directly, device tensors through a copy); checks every write, fsyncs
 static void write_gguf(const gguf_context * gctx, const std::vector<ggml_tensor *> & tensors, const std::string & path) {
     FILE * f = open_for_write(path);
+    std::vector<uint8_t> staging;
     try {
         std::vector<uint8_t> meta(gguf_get_meta_size(gctx));
         gguf_get_meta_data(gctx, meta.data());
@@ -719,7 +734,13 @@ static void write_gguf(const gguf_context * gctx, const std::vector<ggml_tensor 
             }
             write_all(f, zeros.data(), offs - pos, path);
             const size_t nb = ggml_nbytes(tensors[i]);
-            write_all(f, tensors[i]->data, nb, path);
+            const void * data = tensors[i]->data;
+            if (tensors[i]->buffer && !ggml_backend_buffer_is_host(tensors[i]->buffer)) {
+                staging.resize(nb);
+                ggml_backend_tensor_get(tensors[i], staging.data(), 0, nb);
+                data = staging.data();
+            }
+            write_all(f, data, nb, path);
             pos = offs + nb;
         }
         const size_t padded = GGML_PAD(pos, align);
@@ -881,25 +902,28 @@ static void save_adapter(const std::string & path, const std::string & arch, flo
     ggml_free(ctx);
 }
 
-static void save_full_model(const std::string & path, llama_model * model, uint32_t n_ctx_train_orig) {
+// --full output: the base's key/values exactly as they were (llama_model_save_to_file rebuilds the vocabulary from
+// llama.cpp's parsed form, which loses token types), the base's tensor order, the trained weights
+static void save_full_model(const std::string & path, const llama_model * model, const gguf_context * base_kv) {
+    std::map<std::string, ggml_tensor *> by_name;
+    for (const auto & it : llama_internal_get_tensor_map(model)) {
+        by_name[it.first] = it.second;
+    }
+    gguf_context_ptr dst(gguf_init_empty());
+    gguf_set_kv(dst.get(), base_kv);
+    std::vector<ggml_tensor *> tensors;
+    for (int64_t i = 0; i < gguf_get_n_tensors(base_kv); ++i) {
+        const char * name = gguf_get_tensor_name(base_kv, i);
+        const auto it = by_name.find(name);
+        if (it == by_name.end()) {
+            TT_FAIL(TT_INTERNAL, "tensor '%s' of the base model is not in the loaded model", name);
+        }
+        gguf_add_tensor(dst.get(), it->second);
+        tensors.push_back(it->second);
+    }
     const std::string tmp = tmp_name_for(path);
     tmp_register(tmp);
-    const uint32_t n_ctx_train_opt = model->hparams.n_ctx_train;
-    model->hparams.n_ctx_train = n_ctx_train_orig; // opt_init overwrote it with the training window
-    llama_model_save_to_file(model, tmp.c_str());
-    model->hparams.n_ctx_train = n_ctx_train_opt;
-    std::error_code ec;
-    if (!fs::exists(tmp, ec) || fs::file_size(tmp, ec) == 0) {
-        fs::remove(tmp, ec);
-        tmp_unregister(tmp);
-        TT_FAIL(TT_IO, "could not write the model to '%s'", tmp.c_str());
-    }
-    {
-        FILE * f = fopen(tmp.c_str(), "rb+");
-        if (f) {
-            close_synced(f, tmp);
-        }
-    }
+    write_gguf(dst.get(), tensors, tmp);
     rename_atomic(tmp, path);
     tmp_unregister(tmp);
 }
@@ -1360,7 +1384,7 @@ static std::string fingerprint_of(const tt_options & o, const ttds & ds, size_t 
 
 static std::string save_checkpoint(tt_run & r, llama_context * ctx, llama_model * model, const std::string & arch,
                                    const std::vector<ggml_tensor *> & trainable, const std::string & fingerprint,
-                                   uint32_t n_ctx_train_orig, const std::mt19937_64 & rng) {
+                                   const gguf_context * base_kv, const std::mt19937_64 & rng) {
     const tt_options & o = r.opt;
     std::error_code ec;
     fs::create_directories(o.checkpoint_dir, ec);
@@ -1383,7 +1407,7 @@ static std::string save_checkpoint(tt_run & r, llama_context * ctx, llama_model 
     r.st.opt_iter  = ggml_opt_get_iter(ctx->get_opt_ctx());
 
     if (o.full) {
-        save_full_model((tmp_dir / "model.gguf").string(), model, n_ctx_train_orig);
+        save_full_model((tmp_dir / "model.gguf").string(), model, base_kv);
     } else {
         save_adapter((tmp_dir / "adapter.gguf").string(), arch, o.alpha, trainable, {});
     }
@@ -1482,6 +1506,16 @@ static int run_training(int argc, char ** argv) {
         fprintf(stderr, "%s: model has BF16 tensors: upcasting them to F32 (ggml has no BF16 backward)\n", __func__);
         model_path = upcast_bf16_model(model_path, fs::absolute(fs::path(o.out)).parent_path().string());
     }
+    // --full writes its model with the key/values and tensor order of the file it loads (the base, its F32 copy or
+    // the checkpoint's model); read now, the F32 copy of a BF16 base is deleted right after loading
+    gguf_context_ptr base_kv;
+    if (o.full) {
+        gguf_init_params gp = { /*.no_alloc =*/ true, /*.ctx =*/ nullptr };
+        base_kv.reset(gguf_init_from_file(model_path.c_str(), gp));
+        if (!base_kv) {
+            TT_FAIL(TT_MODEL, "cannot read the metadata of '%s'", model_path.c_str());
+        }
+    }
     llama_model_params mp = llama_model_default_params();
     mp.n_gpu_layers    = o.gpu_layers < 0 ? 999 : o.gpu_layers;
     // full training writes into the weights, and the upcast temp file is deleted right after loading
@@ -1501,7 +1535,6 @@ static int run_training(int argc, char ** argv) {
         }
         TT_FAIL(TT_MODEL, "llama.cpp could not load '%s' (unsupported architecture, corrupt or truncated file; see the log above)", model_path.c_str());
     }
-    const uint32_t n_ctx_train_orig = llama_model_n_ctx_train(model);
     const llama_vocab * vocab = llama_model_get_vocab(model);
     const uint64_t model_hash = vocab_fnv1a(vocab);
     check_vocab(train_ds, vocab, model_hash, "training");
@@ -1529,9 +1562,12 @@ static int run_training(int argc, char ** argv) {
     run.steps_per_window = o.ctx / o.batch;
     run.opt_period       = (int32_t) (o.batch / o.ubatch);
     const int64_t steps_per_epoch = (int64_t) win.size() * run.steps_per_window;
-    run.total_steps = o.epochs > 0 ? o.epochs * steps_per_epoch : o.max_steps;
+    // --max-steps is rounded up to whole windows (a window's steps always run together), also without --epochs:
+    // otherwise the schedule would reach its end (lr 0 with cosine) inside the last window
+    const int64_t max_steps_whole = ((o.max_steps + run.steps_per_window - 1)/run.steps_per_window)*run.steps_per_window;
+    run.total_steps = o.epochs > 0 ? o.epochs * steps_per_epoch : max_steps_whole;
     if (o.max_steps > 0) {
-        run.total_steps = std::min(run.total_steps, ((o.max_steps + run.steps_per_window - 1)/run.steps_per_window)*run.steps_per_window);
+        run.total_steps = std::min(run.total_steps, max_steps_whole);
     }
     const std::string fingerprint = fingerprint_of(o, train_ds, win.size());
 
@@ -1684,7 +1720,7 @@ static int run_training(int argc, char ** argv) {
         return std::chrono::duration<double>(std::chrono::steady_clock::now() - t_start).count();
     };
     auto checkpoint = [&]() {
-        last_ckpt_path = save_checkpoint(run, ctx, model, arch, trainable, fingerprint, n_ctx_train_orig, rng);
+        last_ckpt_path = save_checkpoint(run, ctx, model, arch, trainable, fingerprint, base_kv.get(), rng);
         last_ckpt_step = run.st.step;
         emit(json_obj().s("type", "checkpoint").s("path", last_ckpt_path).i("step", run.st.step));
     };
@@ -1795,7 +1831,7 @@ static int run_training(int argc, char ** argv) {
             {"tooltune.targets", [&]() { std::string s; for (auto & t : o.targets) { s += (s.empty() ? "" : ",") + t; } return s; }()},
         };
         if (o.full) {
-            save_full_model(o.out, model, n_ctx_train_orig);
+            save_full_model(o.out, model, base_kv.get());
         } else {
             save_adapter(o.out, arch, o.alpha, trainable, meta);
         }
