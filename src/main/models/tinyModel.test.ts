@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { getLlama, QwenChatWrapper, resolveChatWrapper, type Token } from 'node-llama-cpp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { getNumber, getString, readGgufFile, readTensorF32 } from './gguf/index.js';
-import { offsetAttentionBiases, writeTinyQwen2Model } from './tinyModel.js';
+import { getNumber, getString, getStringArray, readGgufFile, readTensorF32 } from './gguf/index.js';
+import { offsetAttentionBiases, QWEN_ADDED_TOKENS, writeTinyQwen2Model } from './tinyModel.js';
 import { mulberry32 } from '../../shared/mulberry32.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'tiny-model-'));
@@ -51,6 +51,41 @@ describe('writeTinyQwen2Model', () => {
     expect(region('output.weight').equals(region('token_embd.weight'))).toBe(true);
     expect(Array.from(readTensorF32(tied, file, byName.get('output_norm.weight')!))).toEqual(new Array(64).fill(10));
     expect(getNumber(file.metadata, 'qwen2.rope.freq_base')).toBe(10_000);
+  }, 60_000);
+
+  it('can share the head with the embeddings (no output.weight), as small Qwen models do', () => {
+    const shared = join(dir, 'shared.gguf');
+    const sharedInfo = writeTinyQwen2Model(shared, { ...shape, layers: 1, sharedOutput: true });
+    const names = readGgufFile(shared).tensors.map((t) => t.name);
+    expect(names).toContain('token_embd.weight');
+    expect(names).not.toContain('output.weight');
+    // embeddings; q/o and k/v matrices; q/k/v biases; two norms; FFN; output norm
+    expect(sharedInfo.nParams).toBe(64 * 151936 + (2 * 64 * 64 + 2 * 64 * 32) + (64 + 32 + 32) + 2 * 64 + 3 * 64 * 128 + 64);
+  }, 60_000);
+
+  it('has the added tokens of real Qwen2.5/Qwen3 GGUFs at their real ids, tokenized as one token each', async () => {
+    const tokens = getStringArray(readGgufFile(path, { metadataOnly: true }).metadata, 'tokenizer.ggml.tokens');
+    const expected: Array<[number, string]> = [[151643, '<|endoftext|>'], [151644, '<|im_start|>'], [151645, '<|im_end|>'], [151646, '<|object_ref_start|>'],
+      [151656, '<|video_pad|>'], [151657, '<tool_call>'], [151658, '</tool_call>'], [151659, '<|fim_prefix|>'], [151664, '<|file_sep|>'],
+      [151665, '<tool_response>'], [151666, '</tool_response>'], [151667, '<think>'], [151668, '</think>']];
+    for (const [id, text] of expected) expect(tokens[id], `id ${id}`).toBe(text);
+    expect(tokens[151669]).toBe('[PAD151669]');
+    expect(QWEN_ADDED_TOKENS).toHaveLength(151668 - 151646 + 1);
+    const llama = await getLlama({ gpu: false, build: 'never' });
+    try {
+      const model = await llama.loadModel({ modelPath: path, vocabOnly: true });
+      // user-defined tokens are one token even in plain text, as with the real tokenizers
+      expect(model.tokenize('<tool_call>\n{"name"')[0]).toBe(151657);
+      expect(model.tokenize('</tool_call>')).toEqual([151658]);
+      expect(model.tokenize('<think>ok</think>').filter((t) => t >= 151643)).toEqual([151667, 151668]);
+      // control tokens only when special tokens are parsed
+      expect(model.tokenize('<|im_start|>', true)).toEqual([151644]);
+      expect(model.tokenize('<|im_start|>').length).toBeGreaterThan(1);
+      expect(model.tokenize('<|fim_prefix|>', true)).toEqual([151659]);
+      expect(model.tokenize('<|fim_prefix|>').length).toBeGreaterThan(1);
+    } finally {
+      await llama.dispose();
+    }
   }, 60_000);
 
   it('is deterministic in the seed', () => {

@@ -8,7 +8,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { GgufWriter, getString, readGgufFile, type GgufValue, type WritableTensorType } from './gguf/index.js';
@@ -20,6 +20,25 @@ export const QWEN25_TEMPLATE_PATH = 'models/templates/Qwen-Qwen2.5-7B-Instruct.j
 /** Qwen2.5-Instruct GGUFs end a turn with <|im_end|>; the vocab-only file says <|endoftext|>. */
 const IM_END_TOKEN = '<|im_end|>';
 const ENDOFTEXT_TOKEN = '<|endoftext|>';
+
+/** GGUF token types (llama.cpp's llama_token_type). */
+const TOKEN_TYPE_CONTROL = 3;
+const TOKEN_TYPE_USER_DEFINED = 4;
+
+/**
+ * The added tokens real Qwen2.5 and Qwen3 GGUFs have after <|im_end|> (151645), at their real ids; the bundled
+ * vocab-only file has `[PAD…]` placeholders there. llama.cpp's converter types an added token CONTROL when it is
+ * special or looks like `<|…|>`, else USER_DEFINED: so `<tool_call>`, `<tool_response>` and `<think>` (and their
+ * closing tags) are user-defined and always one token, even in plain text, as with the real tokenizers. Ids
+ * 151665-151668 are Qwen3's.
+ */
+export const QWEN_ADDED_TOKENS: ReadonlyArray<{ id: number; text: string; type: number }> = [
+  '<|object_ref_start|>', '<|object_ref_end|>', '<|box_start|>', '<|box_end|>', '<|quad_start|>', '<|quad_end|>',
+  '<|vision_start|>', '<|vision_end|>', '<|vision_pad|>', '<|image_pad|>', '<|video_pad|>', '<tool_call>', '</tool_call>',
+  '<|fim_prefix|>', '<|fim_middle|>', '<|fim_suffix|>', '<|fim_pad|>', '<|repo_name|>', '<|file_sep|>',
+  '<tool_response>', '</tool_response>', '<think>', '</think>',
+].map((text, i) => ({ id: 151646 + i, text, type: /^<\|.*\|>$/.test(text) ? TOKEN_TYPE_CONTROL : TOKEN_TYPE_USER_DEFINED }));
+
 /** Qwen2.5's RoPE base. */
 const DEFAULT_ROPE_BASE = 1_000_000;
 
@@ -59,10 +78,20 @@ export interface TinyModelOptions {
    * random model cannot grow within a test's minutes (docs/tiny-models.md). Needs kvHeads = heads.
    */
   fixedAttention?: FixedAttentionLayer[];
+  /**
+   * Leave `output.weight` out: the head reuses `token_embd.weight`, as in Qwen2.5-0.5B/1.5B and Qwen3-0.6B
+   * (tie_word_embeddings). An adapter cannot target `output` then. Default false (a separate head).
+   */
+  sharedOutput?: boolean;
   /** Where extracted llama.cpp source files are cached. Default `<repo>/.cache`. */
   cacheDir?: string;
   name?: string;
 }
+
+/** The shape of Qwen2.5-0.5B(-Instruct): 494 M parameters, head shared with the embeddings. */
+export const QWEN25_05B_SHAPE = {
+  layers: 24, embd: 896, heads: 14, kvHeads: 2, ff: 4864, ctx: 32_768, sharedOutput: true, name: 'tooltune-qwen2.5-0.5b-shape',
+} as const satisfies Omit<TinyModelOptions, 'seed'>;
 
 export interface FixedAttentionLayer {
   /** Per head: distance from the attending position back to the attended token (>= 1). */
@@ -94,11 +123,10 @@ export function writeTinyQwen2Model(outPath: string, options: TinyModelOptions):
 
   const vocab = readGgufFile(extractLlamaSourceFile(QWEN2_VOCAB_PATH, options.cacheDir), { metadataOnly: true }).metadata;
   const template = readFileSync(extractLlamaSourceFile(QWEN25_TEMPLATE_PATH, options.cacheDir), 'utf8');
-  const tokens = vocab.get('tokenizer.ggml.tokens');
-  if (tokens?.type !== 'array' || tokens.itemType !== 'string') throw new Error('vocab GGUF has no token list');
-  const nVocab = tokens.value.length;
-  const imEnd = tokens.value.indexOf(IM_END_TOKEN);
-  const endOfText = tokens.value.indexOf(ENDOFTEXT_TOKEN);
+  const { tokens, types } = qwenVocabulary(vocab);
+  const nVocab = tokens.length;
+  const imEnd = tokens.indexOf(IM_END_TOKEN);
+  const endOfText = tokens.indexOf(ENDOFTEXT_TOKEN);
   if (imEnd < 0 || endOfText < 0) throw new Error('vocab GGUF lacks Qwen special tokens');
 
   const w = new GgufWriter();
@@ -113,11 +141,13 @@ export function writeTinyQwen2Model(outPath: string, options: TinyModelOptions):
   w.setU32('qwen2.attention.head_count_kv', kvHeads);
   w.setF32('qwen2.rope.freq_base', options.ropeFreqBase ?? DEFAULT_ROPE_BASE);
   w.setF32('qwen2.attention.layer_norm_rms_epsilon', 1e-6);
-  for (const key of ['tokenizer.ggml.model', 'tokenizer.ggml.pre', 'tokenizer.ggml.tokens', 'tokenizer.ggml.token_type', 'tokenizer.ggml.merges']) {
+  for (const key of ['tokenizer.ggml.model', 'tokenizer.ggml.pre', 'tokenizer.ggml.merges']) {
     const value = vocab.get(key);
     if (value === undefined) throw new Error(`vocab GGUF lacks ${key}`);
     w.set(key, value);
   }
+  w.set('tokenizer.ggml.tokens', { type: 'array', itemType: 'string', value: tokens });
+  w.set('tokenizer.ggml.token_type', { type: 'array', itemType: 'i32', value: types });
   w.setU32('tokenizer.ggml.eos_token_id', imEnd);
   w.setU32('tokenizer.ggml.padding_token_id', endOfText);
   w.setU32('tokenizer.ggml.bos_token_id', endOfText);
@@ -156,11 +186,27 @@ export function writeTinyQwen2Model(outPath: string, options: TinyModelOptions):
     matrix(`${p}ffn_down.weight`, [ff, embd]);
   }
   vector('output_norm.weight', embd, filled(options.outputNormWeight ?? 1));
-  matrix('output.weight', [embd, nVocab], random(options.tiedOutput ? 'token_embd.weight' : 'output.weight'));
+  if (!options.sharedOutput) matrix('output.weight', [embd, nVocab], random(options.tiedOutput ? 'token_embd.weight' : 'output.weight'));
 
   mkdirSync(dirname(resolve(outPath)), { recursive: true });
   w.writeFile(outPath);
-  return { path: outPath, nVocab, nParams, bytes: readFileSync(outPath).byteLength };
+  // stat, not read: an F32 model of real size is larger than the 2 GiB a Node buffer can hold
+  return { path: outPath, nVocab, nParams, bytes: statSync(outPath).size };
+}
+
+/** The bundled Qwen2 vocabulary with the real added tokens of Qwen2.5/Qwen3 in place of its placeholders. */
+function qwenVocabulary(vocab: Map<string, GgufValue>): { tokens: string[]; types: number[] } {
+  const tokens = vocab.get('tokenizer.ggml.tokens');
+  const types = vocab.get('tokenizer.ggml.token_type');
+  if (tokens?.type !== 'array' || tokens.itemType !== 'string') throw new Error('vocab GGUF has no token list');
+  if (types?.type !== 'array' || types.itemType !== 'i32' || types.value.length !== tokens.value.length) throw new Error('vocab GGUF has no token types');
+  const out = { tokens: [...tokens.value], types: [...types.value] };
+  for (const { id, text, type } of QWEN_ADDED_TOKENS) {
+    if (out.tokens[id] !== `[PAD${id}]`) throw new Error(`vocab GGUF has ${JSON.stringify(out.tokens[id])} at id ${id}, expected a placeholder`);
+    out.tokens[id] = text;
+    out.types[id] = type;
+  }
+  return out;
 }
 
 function validateShape(o: TinyModelOptions): void {

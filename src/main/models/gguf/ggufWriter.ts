@@ -113,8 +113,12 @@ export class GgufWriter {
   }
 }
 
+const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+
 function encodeTensor(values: Float32Array, type: WritableTensorType): Uint8Array {
   if (type === 'F32') {
+    // GGUF is little-endian: on such hosts the array's own bytes are the encoding (no copy of a 500 MB embedding)
+    if (LITTLE_ENDIAN) return new Uint8Array(values.buffer, values.byteOffset, values.byteLength);
     const out = new Uint8Array(values.length * 4);
     const view = new DataView(out.buffer);
     for (let i = 0; i < values.length; i++) view.setFloat32(i * 4, values[i] ?? 0, true);
