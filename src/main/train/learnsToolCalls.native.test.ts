@@ -70,6 +70,7 @@ describe.skipIf(binDir === null)('tooltune-train learns tool calls (native)', ()
   let baseModel: LlamaModel;
   let heldOut: WeatherSample[];
   let renderer: ConversationRenderer;
+  let distance = 0;
   const basePath = join(dir, 'demo-base.gguf');
   const adapterPath = join(dir, 'adapter.gguf');
   const dataPath = join(dir, 'train.ttds');
@@ -88,7 +89,7 @@ describe.skipIf(binDir === null)('tooltune-train learns tool calls (native)', ()
     const train = weatherSamples(words.slice(heldOutCities), 1, { unitShare: 0 });
     const rendered = renderSamples(renderer, train.map((s) => s.conversation));
     writeTtdsFile(dataPath, vocabOfModel(plainPath), rendered);
-    const distance = copyDistance(plain, rendered, train.map((s) => s.city));
+    distance = copyDistance(plain, rendered, train.map((s) => s.city));
 
     const { copyStrength, previousTokens } = TOOL_CALL_RECIPE;
     writeTinyQwen2Model(basePath, {
@@ -135,7 +136,7 @@ describe.skipIf(binDir === null)('tooltune-train learns tool calls (native)', ()
 
     const tuned = await accuracy(adapterPath);
     console.log(
-      `tool-call learning: LoRA ${run.wallSeconds.toFixed(1)}s (loss ${lossCurve(run)}); held-out exact calls ` +
+      `tool-call learning (copy distance ${distance}): LoRA ${run.wallSeconds.toFixed(1)}s (loss ${lossCurve(run)}); held-out exact calls ` +
         `untrained ${base.correct}/${heldOut.length}, tuned ${tuned.correct}/${heldOut.length}; total ${((performance.now() - started) / 1000).toFixed(1)}s`,
     );
     expect(tuned.correct / heldOut.length, `tuned outputs: ${tuned.outputs.filter((o, i) => o !== `${heldOut[i]!.expectedCall}<|im_end|>`).slice(0, 5).join(' | ')}`).toBeGreaterThanOrEqual(0.9);

@@ -9,6 +9,8 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TtdsHeader } from './datasetFile.js';
 import {
+  expectMaskedPositionsIgnored,
+  expectStopResumeBitExact,
   leftovers,
   losses,
   makeTinyModel,
@@ -18,7 +20,7 @@ import {
   vocabOfModel,
   writeDataset,
 } from './trainerTestKit.js';
-import { nativeToolPath, parseTrainerLine, startTrainer, trainerArgs, TRAINER_EXIT_CODES, type TrainerEvent, type TrainerResult } from './trainerProcess.js';
+import { nativeToolPath, parseTrainerLine, trainerArgs, TRAINER_EXIT_CODES, type TrainerEvent, type TrainerResult } from './trainerProcess.js';
 import { nativeBinDir } from './trainerTestKit.js';
 
 const d = nativeSkipReason ? describe.skip : describe;
@@ -99,73 +101,11 @@ d('tooltune-train', () => {
   }, 300_000);
 
   it('masked positions do not change the loss trajectory', async () => {
-    // The trailing tokens after each answer are context only (mask 0). Changing their ids changes only
-    // labels of masked positions (and inputs that only masked positions see): losses must stay identical.
-    const base = { samples: 4, seed: 7, promptMin: 30, promptMax: 40, trailing: 6 };
-    const a = writeDataset(path.join(dir, 'mask-a.ttds'), vocab, syntheticSamples({ ...base, trailingId: () => 500 }));
-    const b = writeDataset(path.join(dir, 'mask-b.ttds'), vocab, syntheticSamples({ ...base, trailingId: (i, j) => 9000 + 31 * i + j }));
-    const opts = { model, ...FAST, epochs: 1, seed: 5, lr: 5e-3 };
-    const ra = await runTrainer({ ...opts, data: a, out: path.join(dir, 'mask-a.gguf') });
-    const rb = await runTrainer({ ...opts, data: b, out: path.join(dir, 'mask-b.gguf') });
-    expect(ra.exitCode, ra.stderrTail).toBe(0);
-    expect(rb.exitCode, rb.stderrTail).toBe(0);
-    const la = [...losses(ra).values()];
-    const lb = [...losses(rb).values()];
-    expect(la.length).toBe(4);
-    expect(lb).toEqual(la);
-    // and the adapters are bit-identical: masked rows contributed exactly zero gradient
-    const ta = readFileSync(path.join(dir, 'mask-a.gguf'));
-    const tb = readFileSync(path.join(dir, 'mask-b.gguf'));
-    expect(Buffer.compare(ta, tb)).toBe(0);
+    await expectMaskedPositionsIgnored(model, dir, { ...FAST, epochs: 1, seed: 5, lr: 5e-3 });
   }, 400_000);
 
   it('stop (stdin and SIGTERM) + resume reproduces the uninterrupted run bit-exactly', async () => {
-    const data = writeDataset(path.join(dir, 'resume.ttds'), vocab, syntheticSamples({ samples: 3, seed: 11, promptMin: 35, promptMax: 50 }));
-    const opts = { model, data, ...FAST, epochs: 2, seed: 9, warmup: 2 }; // 6 steps, shuffled, 2 epochs
-    const full = await runTrainer({ ...opts, out: path.join(dir, 'resume-full.gguf'), checkpointDir: path.join(dir, 'ck-full') });
-    expect(full.exitCode, full.stderrTail).toBe(0);
-    const reference = losses(full);
-    expect(reference.size).toBe(6);
-
-    const ckdir = path.join(dir, 'ck-resume');
-    const out = path.join(dir, 'resume-parts.gguf');
-    const parts = new Map<number, number | null>();
-    const stopAt = async (step: number, how: 'stdin' | 'sigterm', resume: boolean): Promise<TrainerResult> => {
-      const run = startTrainer(
-        { ...opts, out, checkpointDir: ckdir, resume },
-        {
-          binDir: nativeBinDir!,
-          onEvent: (e) => {
-            if (e.type === 'progress' && e.step >= step) {
-              if (how === 'stdin') run.stop();
-              else run.kill('SIGTERM');
-            }
-          },
-        },
-      );
-      return run.result;
-    };
-    const first = await stopAt(1, 'stdin', false);
-    expect(first.exitCode, first.stderrTail).toBe(0);
-    expect(first.stopped?.step).toBeGreaterThanOrEqual(1);
-    expect(existsSync(out)).toBe(false); // a stopped run writes a checkpoint, not the output
-    for (const [s, l] of losses(first)) parts.set(s, l);
-
-    const second = await stopAt(first.stopped!.step + 1, 'sigterm', true);
-    expect(second.exitCode, second.stderrTail).toBe(0);
-    expect(second.stopped).toBeDefined();
-    const startEv = second.events[0] as Extract<TrainerEvent, { type: 'start' }>;
-    expect(startEv.resumed).toBe(true);
-    expect(startEv.start_step).toBe(first.stopped!.step);
-    for (const [s, l] of losses(second)) parts.set(s, l);
-
-    const third = await runTrainer({ ...opts, out, checkpointDir: ckdir, resume: true });
-    expect(third.exitCode, third.stderrTail).toBe(0);
-    for (const [s, l] of losses(third)) parts.set(s, l);
-
-    expect([...parts.entries()].sort((x, y) => x[0] - y[0])).toEqual([...reference.entries()]);
-    // the final adapters are identical too
-    expect(Buffer.compare(readFileSync(out), readFileSync(path.join(dir, 'resume-full.gguf')))).toBe(0);
+    await expectStopResumeBitExact(model, dir, FAST);
   }, 500_000);
 
   it('periodic checkpoints are atomic and a resume with other options is refused', async () => {
