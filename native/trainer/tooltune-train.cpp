@@ -204,6 +204,7 @@ static bool looks_like_oom(const std::string & text) {
     static const char * needles[] = {
         "out of memory", "failed to allocate", "cudaMalloc", "unable to allocate", "bad_alloc",
         "ErrorOutOfDeviceMemory", "ErrorOutOfHostMemory", "not enough memory", "failed to reserve",
+        "Cannot allocate memory", // strerror(ENOMEM), e.g. "mmap failed: Cannot allocate memory"
     };
     for (const char * n : needles) {
         if (text.find(n) != std::string::npos) {
@@ -1531,7 +1532,8 @@ static int run_training(int argc, char ** argv) {
     if (!model) {
         const std::string tail = log_tail_text();
         if (looks_like_oom(tail)) {
-            TT_FAIL(TT_OOM, "%s", oom_hint());
+            TT_FAIL(TT_OOM, "out of memory while loading the model: '%s' does not fit in the memory that is free; "
+                "train a smaller base or a smaller copy of it (F16 or Q8_0 instead of F32), or offload fewer layers (--gpu-layers)", model_path.c_str());
         }
         TT_FAIL(TT_MODEL, "llama.cpp could not load '%s' (unsupported architecture, corrupt or truncated file; see the log above)", model_path.c_str());
     }

@@ -206,20 +206,24 @@ d('tooltune-train bad inputs', () => {
   }, 120_000);
 
   it.runIf(process.platform === 'linux')('host allocation failure -> out_of_memory (6) with a hint', async () => {
-    // 700 MB of address space: the model loads, the 512x151936 logits buffer for training does not
     const data = writeDataset(path.join(dir, 'oom.ttds'), vocab, syntheticSamples({ samples: 2, seed: 3 }));
     const out = path.join(dir, 'oom', 'a.gguf');
     freshDir(path.dirname(out));
     const args = trainerArgs({ model, data, out, ...FAST, ctx: 512, maxSteps: 1 });
-    const run = spawnSync('bash', ['-c', 'ulimit -v 700000 && exec "$0" "$@"', nativeToolPath(nativeBinDir!, 'tooltune-train'), ...args], {
-      encoding: 'utf8',
-      timeout: 60_000,
-    });
-    const events = run.stdout.split('\n').map(parseTrainerLine).filter((e) => e !== null);
-    const error = events.at(-1);
-    expect(run.status, run.stderr).toBe(TRAINER_EXIT_CODES.out_of_memory);
-    expect(error?.type).toBe('error');
-    if (error?.type === 'error') expect(error.message).toMatch(/lower --ctx/);
+    const runLimited = (kib: number) => {
+      const run = spawnSync('bash', ['-c', `ulimit -v ${kib} && exec "$0" "$@"`, nativeToolPath(nativeBinDir!, 'tooltune-train'), ...args], {
+        encoding: 'utf8',
+        timeout: 60_000,
+      });
+      const error = run.stdout.split('\n').map(parseTrainerLine).filter((e) => e !== null).at(-1);
+      expect(run.status, run.stderr).toBe(TRAINER_EXIT_CODES.out_of_memory);
+      expect(error?.type).toBe('error');
+      return error?.type === 'error' ? error.message : '';
+    };
+    // 700 MB of address space: the model loads, the 512x151936 logits buffer for training does not
+    expect(runLimited(700_000)).toMatch(/lower --ctx/);
+    // 150 MB: not even the model can be mapped (mmap fails with ENOMEM), which is no corrupt file
+    expect(runLimited(150_000)).toMatch(/while loading the model: .* does not fit/);
     expect(leftovers(path.dirname(out))).toEqual([]);
   }, 120_000);
 
