@@ -277,6 +277,7 @@ struct tt_options {
     std::string val;
     std::string out;
     std::string checkpoint_dir;
+    std::string init_adapter; // LoRA to start from (a new run: fresh optimizer, step 0)
     bool        resume = false;
     bool        full   = false;
 
@@ -306,6 +307,7 @@ struct tt_options {
 
     int64_t     val_every        = 0;
     int64_t     checkpoint_every = 0;
+    int64_t     keep_checkpoints = 1;
 };
 
 static void print_usage(const char * argv0) {
@@ -342,6 +344,9 @@ static void print_usage(const char * argv0) {
         "  --val-every N           validation every N steps (default: end of each epoch)\n"
         "  --checkpoint-dir DIR    where checkpoints go (default OUT.ckpt)\n"
         "  --checkpoint-every N    checkpoint every N steps (default 0 = only on stop)\n"
+        "  --keep-checkpoints N    how many of the newest checkpoints to keep (default 1)\n"
+        "  --init-adapter PATH     start from this LoRA adapter (same --rank, --alpha, --targets) instead of a new one;\n"
+        "                          a new run: the optimizer starts fresh at step 0 (--resume continues a run instead)\n"
         "  --resume                continue from the latest checkpoint in --checkpoint-dir\n"
         "  --verbose               print llama.cpp info logs on stderr\n"
         "\n"
@@ -419,6 +424,8 @@ static tt_options parse_args(int argc, char ** argv) {
         else if (a == "--gpu-layers")       { o.gpu_layers = (int32_t) to_i64("--gpu-layers", need(i)); }
         else if (a == "--val-every")        { o.val_every = to_i64("--val-every", need(i)); }
         else if (a == "--checkpoint-every") { o.checkpoint_every = to_i64("--checkpoint-every", need(i)); }
+        else if (a == "--keep-checkpoints") { o.keep_checkpoints = to_i64("--keep-checkpoints", need(i)); }
+        else if (a == "--init-adapter")     { o.init_adapter = need(i); }
         else if (a == "--verbose")          { g_verbose = true; }
         else if (a == "-h" || a == "--help") { print_usage(argv[0]); exit(0); }
         else { TT_FAIL(TT_USAGE, "unknown option '%s' (see --help)", a.c_str()); }
@@ -455,6 +462,8 @@ static tt_options parse_args(int argc, char ** argv) {
         TT_FAIL(TT_USAGE, "--warmup, --max-steps, --val-every and --checkpoint-every must be >= 0");
     }
     if (o.epochs == 0 || o.epochs < -1) { TT_FAIL(TT_USAGE, "--epochs must be >= 1"); }
+    if (o.keep_checkpoints < 1) { TT_FAIL(TT_USAGE, "--keep-checkpoints must be >= 1"); }
+    if (o.full && !o.init_adapter.empty()) { TT_FAIL(TT_USAGE, "--init-adapter starts a LoRA run; --full trains the model itself"); }
     if (o.epochs == -1 && o.max_steps == 0) { o.epochs = 1; }
     if (o.threads <= 0) { o.threads = std::max(1u, std::thread::hardware_concurrency()); }
     if (o.checkpoint_dir.empty()) { o.checkpoint_dir = o.out + ".ckpt"; }
@@ -869,6 +878,32 @@ static std::vector<ggml_tensor *> adapter_tensors(llama_adapter_lora * adapter) 
         out.push_back(p.second);
     }
     return out;
+}
+
+// an --init-adapter must be the adapter this run would create: A/B on exactly the --targets weights, of --rank and
+// --alpha (the run saves its adapter with these settings, and the LoRA scale alpha/rank must not change under it)
+static void check_init_adapter(const llama_adapter_lora * adapter, const std::vector<lora_target> & targets, const tt_options & o) {
+    const char * path = o.init_adapter.c_str();
+    if (std::fabs(adapter->alpha - o.alpha) > 1e-6f * std::max(1.0f, std::fabs(o.alpha))) {
+        TT_FAIL(TT_USAGE, "--init-adapter '%s' has alpha %g, this run --alpha %g", path, adapter->alpha, o.alpha);
+    }
+    if (adapter->ab_map.size() != targets.size()) {
+        TT_FAIL(TT_USAGE, "--init-adapter '%s' adapts %zu weights, --targets select %zu", path, adapter->ab_map.size(), targets.size());
+    }
+    for (const auto & t : targets) {
+        const auto it = adapter->ab_map.find(t.name);
+        if (it == adapter->ab_map.end()) {
+            TT_FAIL(TT_USAGE, "--init-adapter '%s' has no LoRA for '%s' (check --targets)", path, t.name.c_str());
+        }
+        const ggml_tensor * a = it->second.a;
+        const ggml_tensor * b = it->second.b;
+        if (a->ne[0] != t.n_in || a->ne[1] != o.rank || b->ne[0] != o.rank || b->ne[1] != t.n_out) {
+            TT_FAIL(TT_USAGE, "--init-adapter '%s': the LoRA of '%s' has rank %" PRId64 ", --rank is %d", path, t.name.c_str(), a->ne[1], o.rank);
+        }
+        if (a->type != GGML_TYPE_F32 || b->type != GGML_TYPE_F32) {
+            TT_FAIL(TT_USAGE, "--init-adapter '%s': the LoRA of '%s' is not F32 (only F32 adapters train)", path, t.name.c_str());
+        }
+    }
 }
 
 // copy device tensors to host and write the adapter atomically
@@ -1418,17 +1453,24 @@ static std::string save_checkpoint(tt_run & r, llama_context * ctx, llama_model 
     rename_atomic(tmp_dir.string(), final_dir.string());
     tmp_unregister(tmp_dir.string());
 
-    // point "latest" at it (write + rename), then drop older checkpoints
+    // point "latest" at it (write + rename), then drop all but the newest --keep-checkpoints
     const std::string latest = (fs::path(o.checkpoint_dir) / "latest").string();
     const std::string latest_tmp = latest + ".tmp";
     FILE * f = open_for_write(latest_tmp);
     write_all(f, name.data(), name.size(), latest_tmp);
     close_synced(f, latest_tmp);
     rename_atomic(latest_tmp, latest);
+    std::vector<std::string> kept;
     for (const auto & e : fs::directory_iterator(o.checkpoint_dir, ec)) {
         const std::string n = e.path().filename().string();
-        if (n.rfind("step-", 0) == 0 && n != name) {
-            fs::remove_all(e.path(), ec);
+        if (n.rfind("step-", 0) == 0) {
+            kept.push_back(n);
+        }
+    }
+    std::sort(kept.begin(), kept.end()); // zero-padded step numbers: name order is step order
+    for (size_t i = 0; i + (size_t) o.keep_checkpoints < kept.size(); ++i) {
+        if (kept[i] != name) {
+            fs::remove_all(fs::path(o.checkpoint_dir) / kept[i], ec);
         }
     }
     return final_dir.string();
@@ -1601,13 +1643,15 @@ static int run_training(int argc, char ** argv) {
         std::string init_path;
         if (!resume_dir.empty()) {
             init_path = (fs::path(resume_dir) / "adapter.gguf").string();
+        } else if (!o.init_adapter.empty()) {
+            init_path = o.init_adapter;
         } else {
             init_path = tmp_name_for(o.out) + ".init.gguf";
             tmp_register(init_path);
             write_init_adapter(init_path, arch, o.alpha, o.rank, o.init_scale, targets, rng);
         }
         adapter = llama_adapter_lora_init(model, init_path.c_str());
-        if (resume_dir.empty()) {
+        if (resume_dir.empty() && o.init_adapter.empty()) {
             std::error_code ec;
             fs::remove(init_path, ec);
             tmp_unregister(init_path);
@@ -1617,7 +1661,16 @@ static int run_training(int argc, char ** argv) {
             if (looks_like_oom(tail)) {
                 TT_FAIL(TT_OOM, "%s", oom_hint());
             }
-            TT_FAIL(resume_dir.empty() ? TT_INTERNAL : TT_CHECKPOINT, "could not load the LoRA adapter '%s'", init_path.c_str());
+            if (!resume_dir.empty()) {
+                TT_FAIL(TT_CHECKPOINT, "could not load the LoRA adapter '%s'", init_path.c_str());
+            }
+            if (!o.init_adapter.empty()) {
+                TT_FAIL(TT_USAGE, "--init-adapter: '%s' is not a LoRA adapter for this model (see the log above)", init_path.c_str());
+            }
+            TT_FAIL(TT_INTERNAL, "could not load the LoRA adapter '%s'", init_path.c_str());
+        }
+        if (!o.init_adapter.empty() && resume_dir.empty()) {
+            check_init_adapter(adapter, targets, o);
         }
         trainable = adapter_tensors(adapter);
         for (ggml_tensor * t : trainable) {

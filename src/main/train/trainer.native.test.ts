@@ -3,7 +3,7 @@
  * Skipped (with the reason) only when the binaries are not built; `npm test` builds them first.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -120,6 +120,46 @@ d('tooltune-train', () => {
     expect(existsSync(path.join(ckdir, 'step-00000002', 'state.bin'))).toBe(true);
     const bad = await runTrainer({ model, data, out: path.join(dir, 'ck2.gguf'), ...FAST, rank: 8, checkpointDir: ckdir, resume: true });
     expectFailure(bad, 'checkpoint');
+  }, 300_000);
+
+  it('--keep-checkpoints keeps the newest N', async () => {
+    const data = writeDataset(path.join(dir, 'keep.ttds'), vocab, syntheticSamples({ samples: 5, seed: 13, promptMin: 35, promptMax: 50 }));
+    const ckdir = path.join(dir, 'ck-keep');
+    const r = await runTrainer({ model, data, out: path.join(dir, 'keep.gguf'), ...FAST, epochs: 1, checkpointDir: ckdir, checkpointEvery: 1, keepCheckpoints: 2 });
+    expect(r.exitCode, r.stderrTail).toBe(0);
+    expect(r.events.filter((e) => e.type === 'checkpoint').map((c) => c.step)).toEqual([1, 2, 3, 4]);
+    expect(readdirSync(ckdir).filter((n) => n.startsWith('step-')).sort()).toEqual(['step-00000003', 'step-00000004']);
+    expect(readFileSync(path.join(ckdir, 'latest'), 'utf8')).toBe('step-00000004');
+    const bad = await runTrainer({ model, data, out: path.join(dir, 'keep0.gguf'), ...FAST, keepCheckpoints: 0 });
+    expectFailure(bad, 'usage');
+  }, 300_000);
+
+  it('--init-adapter starts a new run from an adapter: its first loss is the loss of that adapter', async () => {
+    const data = writeDataset(path.join(dir, 'init.ttds'), vocab, syntheticSamples({ samples: 3, seed: 14, promptMin: 35, promptMax: 50 }));
+    // constant lr, fixed order: after epoch 1 the two-epoch run holds exactly the one-epoch run's adapter
+    const opts = { model, data, ...FAST, shuffle: false, schedule: 'constant', lr: 5e-3, seed: 4 } as const;
+    const twoEpochs = await runTrainer({ ...opts, out: path.join(dir, 'init-2.gguf'), epochs: 2 });
+    const first = path.join(dir, 'init-1.gguf');
+    const oneEpoch = await runTrainer({ ...opts, out: first, epochs: 1 });
+    const continued = await runTrainer({ ...opts, out: path.join(dir, 'init-c.gguf'), epochs: 1, initAdapter: first });
+    for (const r of [twoEpochs, oneEpoch, continued]) expect(r.exitCode, r.stderrTail).toBe(0);
+    const reference = losses(twoEpochs);
+    const next = losses(continued);
+    const start = continued.events[0];
+    expect(start?.type === 'start' && start.start_step).toBe(0); // a new run, not a resume
+    // the first forward pass sees the same weights and window as step 4 of the two-epoch run
+    expect(next.get(1)).toBe(reference.get(4));
+    expect(next.get(1)!).toBeLessThan(reference.get(1)!); // and not the fresh adapter's loss
+    expect(readFileSync(first).length).toBeGreaterThan(0); // the init adapter is read, never consumed
+
+    const rank8 = await runTrainer({ ...opts, out: path.join(dir, 'init-r8.gguf'), rank: 8, initAdapter: first });
+    expectFailure(rank8, 'usage');
+    expect(rank8.error?.message).toMatch(/rank 4, --rank is 8/);
+    const otherTargets = await runTrainer({ ...opts, out: path.join(dir, 'init-t.gguf'), targets: ['attn_q', 'output'], initAdapter: first });
+    expectFailure(otherTargets, 'usage');
+    expect(otherTargets.error?.message).toMatch(/adapts 5 weights, --targets select 3/);
+    const notAdapter = await runTrainer({ ...opts, out: path.join(dir, 'init-m.gguf'), initAdapter: model });
+    expectFailure(notAdapter, 'usage');
   }, 300_000);
 
   it('validation loss is reported', async () => {

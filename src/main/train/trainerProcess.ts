@@ -40,6 +40,10 @@ export interface TrainerOptions {
   valEvery?: number;
   checkpointDir?: string;
   checkpointEvery?: number;
+  /** How many of the newest checkpoints to keep (trainer default 1). */
+  keepCheckpoints?: number;
+  /** LoRA adapter to start a new run from (same rank, alpha and targets; the optimizer starts fresh). */
+  initAdapter?: string;
   resume?: boolean;
   verbose?: boolean;
 }
@@ -227,6 +231,8 @@ export function trainerArgs(o: TrainerOptions): string[] {
   num('--val-every', o.valEvery);
   if (o.checkpointDir !== undefined) args.push('--checkpoint-dir', o.checkpointDir);
   num('--checkpoint-every', o.checkpointEvery);
+  num('--keep-checkpoints', o.keepCheckpoints);
+  if (o.initAdapter !== undefined) args.push('--init-adapter', o.initAdapter);
   if (o.resume) args.push('--resume');
   if (o.verbose) args.push('--verbose');
   return args;
