@@ -302,7 +302,6 @@ struct tt_options {
     int32_t     threads    = 0;
     int32_t     gpu_layers = -1;
     bool        shuffle    = true;
-    bool        dense_logits = false;
     std::string overlong   = "truncate";
 
     int64_t     val_every        = 0;
@@ -337,7 +336,6 @@ static void print_usage(const char * argv0) {
         "                          gradient accumulation = batch/ubatch\n"
         "  --overlong MODE         truncate|drop samples longer than --ctx (default truncate)\n"
         "  --no-shuffle            keep window order (default: shuffle windows every epoch)\n"
-        "  --dense-logits          compute logits for every position (default: only for target positions)\n"
         "  --seed N                RNG seed for LoRA init and data order (default 42)\n"
         "  --threads N             CPU threads (default: hardware concurrency)\n"
         "  --gpu-layers N          layers to offload to the GPU (default -1 = all)\n"
@@ -418,7 +416,6 @@ static tt_options parse_args(int argc, char ** argv) {
         else if (a == "--ubatch")           { o.ubatch = (uint32_t) to_i64("--ubatch", need(i)); }
         else if (a == "--overlong")         { o.overlong = need(i); }
         else if (a == "--no-shuffle")       { o.shuffle = false; }
-        else if (a == "--dense-logits")     { o.dense_logits = true; }
         else if (a == "--seed")             { o.seed = (uint64_t) to_i64("--seed", need(i)); }
         else if (a == "--threads")          { o.threads = (int32_t) to_i64("--threads", need(i)); }
         else if (a == "--gpu-layers")       { o.gpu_layers = (int32_t) to_i64("--gpu-layers", need(i)); }
@@ -1346,9 +1343,9 @@ static void on_opt_eval(bool train, ggml_opt_context_t opt_ctx, ggml_opt_dataset
     }
 }
 
-// label weights so that each optimizer step minimises the mean loss over its trained tokens:
-// ggml's cross-entropy divides by the rows of the ubatch (all positions, or with sparse logits only the
-// labelled ones, at least 1) and by opt_period; the weight undoes both. for_sum: the loss becomes the sum.
+// label weights so that each optimizer step minimises the mean loss over its trained tokens: ggml's cross-entropy
+// divides by the output rows of the ubatch (its labelled positions, at least 1) and by opt_period; the weight, which
+// scales the ubatch's loss (patch 0007), undoes both. for_sum: the loss becomes the sum.
 static void set_label_weights(tt_run & r, llama_context * ctx, const int32_t * labels, bool for_sum) {
     const uint32_t n_ctx = r.opt.ctx, n_batch = r.opt.batch, n_ubatch = r.opt.ubatch;
     ctx->opt_label_weights.assign(n_ctx, 0.0f);
@@ -1360,14 +1357,11 @@ static void set_label_weights(tt_run & r, llama_context * ctx, const int32_t * l
         }
         r.window_step_k.push_back(k);
         for (uint32_t u0 = b0; u0 < b0 + n_batch; u0 += n_ubatch) {
-            int64_t rows = n_ubatch;
-            if (ctx->opt_sparse_logits) {
-                rows = 0;
-                for (uint32_t p = u0; p < u0 + n_ubatch; ++p) {
-                    rows += labels[p] >= 0;
-                }
-                rows = std::max<int64_t>(rows, 1);
+            int64_t rows = 0; // output rows of the ubatch: its labelled positions (sparse logits), at least one
+            for (uint32_t p = u0; p < u0 + n_ubatch; ++p) {
+                rows += labels[p] >= 0;
             }
+            rows = std::max<int64_t>(rows, 1);
             const float w = for_sum ? (float) r.opt_period*(float) rows
                                     : (k > 0 ? (float) r.opt_period*(float) rows/(float) k : 0.0f);
             for (uint32_t p = u0; p < u0 + n_ubatch; ++p) {
@@ -1730,7 +1724,9 @@ static int run_training(int argc, char ** argv) {
     lopt.get_opt_pars_ud = nullptr;
     lopt.optimizer_type  = GGML_OPT_OPTIMIZER_TYPE_ADAMW;
     llama_opt_init(ctx, model, lopt);
-    ctx->opt_sparse_logits = !o.dense_logits;
+    // logits only at target positions: masked positions never reach the loss (patch 0007), and skip the vocabulary
+    // projection, its backward and the softmax
+    ctx->opt_sparse_logits = true;
     ggml_opt_context_t opt_ctx = ctx->get_opt_ctx();
     ggml_opt_set_state_alloc_callback(opt_ctx, on_opt_state_alloc, nullptr);
     if (!resume_dir.empty()) {
