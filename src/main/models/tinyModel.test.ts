@@ -100,6 +100,7 @@ describe('writeTinyQwen2Model', () => {
   it('rejects impossible shapes', () => {
     expect(() => writeTinyQwen2Model(join(dir, 'x.gguf'), { ...shape, heads: 3 })).toThrow(/multiple of heads/);
     expect(() => writeTinyQwen2Model(join(dir, 'x.gguf'), { ...shape, kvHeads: 3 })).toThrow(/kv-heads/);
+    expect(() => writeTinyQwen2Model(join(dir, 'x.gguf'), { ...shape, tiedOutput: true, sharedOutput: true })).toThrow(/exclude each other/);
     const copy = { offsets: [3, 3, 3, 3], strength: 0.1 };
     expect(() => writeTinyQwen2Model(join(dir, 'x.gguf'), { ...shape, fixedAttention: [copy] })).toThrow(/kvHeads = heads/);
     const square = { ...shape, kvHeads: 4 };

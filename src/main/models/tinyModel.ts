@@ -1,5 +1,6 @@
 /**
- * Deterministic tiny Qwen2-architecture GGUFs for tests, demos and benchmarks.
+ * Deterministic random-weight Qwen2-architecture GGUFs for tests, demos and benchmarks: tiny ones, and real
+ * shapes (`QWEN25_05B_SHAPE`) for checks of depth, size and memory.
  *
  * Weights are random from a seed; the tokenizer (Qwen2 BPE, 151,936 tokens) and the Qwen2.5 chat
  * template are the real ones, taken offline from the llama.cpp source bundle that ships inside
@@ -215,6 +216,7 @@ function validateShape(o: TinyModelOptions): void {
     if (!Number.isInteger(v) || v <= 0 || v > 65536) throw new Error(`${k} must be a positive integer, got ${v}`);
   }
   if (o.embd % o.heads !== 0) throw new Error('embd must be a multiple of heads');
+  if (o.tiedOutput && o.sharedOutput) throw new Error('tiedOutput (a copy of the embeddings as output.weight) and sharedOutput (no output.weight) exclude each other');
   if (o.heads % o.kvHeads !== 0) throw new Error('heads must be a multiple of kv-heads');
   const fixed = o.fixedAttention ?? [];
   if (fixed.length > 0 && o.kvHeads !== o.heads) throw new Error('fixedAttention needs kvHeads = heads');
