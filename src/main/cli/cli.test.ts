@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli } from '../testing/runCli';
+import { runCli, runCliWithClosedStdout } from '../testing/runCli';
 import { EXIT } from './exitCodes';
 
 let dataDir: string;
@@ -48,6 +48,14 @@ describe('tooltune CLI', { timeout: 180_000 }, () => {
     expect(result.stderr).toMatch(/bad: \/properties\/a/);
     const listed = JSON.parse(tooltune('tools', 'list', '--project', 'Demo', '--json').stdout) as unknown[];
     expect(listed).toHaveLength(3);
+  });
+
+  it('ends quietly with its own exit code when the reader closes stdout early (| head)', async () => {
+    for (const args of [['tools', 'list', '--project', 'Demo', '--json'], ['--help']]) {
+      const result = await runCliWithClosedStdout(dataDir, ...args);
+      expect(result.stderr, args.join(' ')).not.toMatch(/EPIPE|Error/);
+      expect(result.status, args.join(' ')).toBe(EXIT.ok);
+    }
   });
 
   it('uses distinct exit codes for usage errors and missing things', () => {

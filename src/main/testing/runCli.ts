@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 
 export interface CliResult {
@@ -17,4 +17,20 @@ export function runCli(dataDir: string, ...args: string[]): CliResult {
     timeout: 60_000,
   });
   return { status: result.status ?? -1, stdout: result.stdout, stderr: result.stderr };
+}
+
+/** Runs the CLI with its stdout closed at once, like `tooltune … | head -c 0`: exit status and stderr. */
+export function runCliWithClosedStdout(dataDir: string, ...args: string[]): Promise<Omit<CliResult, 'stdout'>> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', entry, ...args], { env: { ...process.env, TOOLTUNE_DATA_DIR: dataDir } });
+    child.stdout.destroy();
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
+    child.on('error', reject);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ status: code ?? -1, stderr });
+    });
+  });
 }
