@@ -85,6 +85,25 @@ describe('OpenAI fine-tuning JSONL', () => {
     expect(samples[0]?.messages[2]).toEqual({ role: 'tool', toolCallId: 'call_1', name: 'get_weather', content: 'cold' });
   });
 
+  it('decodes arguments that were JSON encoded twice, and says so; a string that is no object stays an error', () => {
+    const line = (args: string) =>
+      JSON.stringify({
+        messages: [
+          { role: 'user', content: 'weather in Oslo?' },
+          { role: 'assistant', content: null, tool_calls: [{ id: 'c1', type: 'function', function: { name: 'get_weather', arguments: args } }] },
+        ],
+      });
+    const twice = JSON.stringify(JSON.stringify({ city: 'Oslo' }));
+    const { samples, problems } = importOpenAiJsonl([line(twice), line(JSON.stringify('Oslo'))].join('\n'));
+    expect(samples).toHaveLength(1);
+    const [message] = samples[0]!.messages.slice(1);
+    expect(message).toMatchObject({ toolCalls: [{ name: 'get_weather', arguments: { city: 'Oslo' } }] });
+    expect(problems).toEqual([
+      { line: 1, severity: 'warning', message: 'message 1: the arguments of "get_weather" were JSON encoded twice; decoded' },
+      expect.objectContaining({ line: 2, severity: 'error', message: expect.stringContaining('not a JSON object') }),
+    ]);
+  });
+
   const shape = { maxCallsPerTurn: 3, contentWithCalls: true, openAiExtras: true, freeIds: true, laterSystem: true, text: textArb() };
 
   it('export → import is the identity', () => {

@@ -68,7 +68,9 @@ export function readOpenAiRecord(value: unknown, catalog: ToolCatalog): RecordRe
     if (role === 'system' || role === 'developer') messages.push({ role: 'system', content });
     else if (role === 'user') messages.push({ role: 'user', content });
     else if (role === 'assistant') {
-      const calls = readCalls(raw, () => `call_${nextId++}`);
+      const calls = readCalls(raw, () => `call_${nextId++}`, (name) =>
+        read.problems.push({ severity: 'warning', message: `message ${index}: the arguments of "${name.slice(0, 64)}" were JSON encoded twice; decoded` }),
+      );
       if (typeof calls === 'string') return fail(`message ${index}: ${calls}`);
       for (const call of calls) callNames.set(call.id, call.name);
       pending = [...calls];
@@ -103,7 +105,7 @@ function textContent(content: unknown): string | null {
   return texts.every((text): text is string => typeof text === 'string') ? texts.join('') : null;
 }
 
-function readCalls(message: JsonObject, newId: () => string): ToolCall[] | string {
+function readCalls(message: JsonObject, newId: () => string, onDoubleEncoded: (name: string) => void): ToolCall[] | string {
   const legacy = ownValue(message, 'function_call');
   const raw = ownValue(message, 'tool_calls') ?? (legacy === undefined || legacy === null ? [] : [{ function: legacy }]);
   if (!Array.isArray(raw)) return 'tool_calls must be an array';
@@ -112,7 +114,7 @@ function readCalls(message: JsonObject, newId: () => string): ToolCall[] | strin
     const fn = isJsonObject(item) ? ownValue(item, 'function') : undefined;
     const name = isJsonObject(fn) ? ownValue(fn, 'name') : undefined;
     if (typeof name !== 'string') return 'a tool call has no function name';
-    const args = parseArguments(isJsonObject(fn) ? ownValue(fn, 'arguments') : undefined);
+    const args = parseArguments(isJsonObject(fn) ? ownValue(fn, 'arguments') : undefined, () => onDoubleEncoded(name));
     if (!args) return `the arguments of "${name.slice(0, 64)}" are not a JSON object`;
     const id = isJsonObject(item) ? ownValue(item, 'id') : undefined;
     calls.push({ id: typeof id === 'string' && id !== '' ? id : newId(), name, arguments: args });
@@ -120,9 +122,18 @@ function readCalls(message: JsonObject, newId: () => string): ToolCall[] | strin
   return calls;
 }
 
-/** Arguments are a JSON string in the format; an object is accepted too (a common mistake). */
-export function parseArguments(raw: unknown): Record<string, unknown> | null {
+/**
+ * Arguments are a JSON string in the format; an object is accepted too (a common mistake), and so is a JSON string
+ * of that JSON string (a widely copied example encodes twice): `onDoubleEncoded` is told then.
+ */
+export function parseArguments(raw: unknown, onDoubleEncoded?: () => void): Record<string, unknown> | null {
   if (raw === undefined || raw === '') return {};
   const value = typeof raw === 'string' ? parseEmbeddedJson(raw) : raw;
+  if (typeof value === 'string') {
+    const decoded = parseEmbeddedJson(value);
+    if (!isJsonObject(decoded)) return null;
+    onDoubleEncoded?.();
+    return decoded;
+  }
   return isJsonObject(value) ? value : null;
 }

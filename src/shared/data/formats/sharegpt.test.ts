@@ -44,6 +44,19 @@ describe('ShareGPT / LLaMA-Factory', () => {
     expect(samples[1]?.messages.filter((m) => m.role === 'tool').map((m) => m.content)).toEqual(['sunny', 'rain']);
   });
 
+  it('decodes a function_call whose arguments were JSON encoded twice, and says so', () => {
+    const row = {
+      conversations: [
+        { from: 'human', value: 'weather in Oslo?' },
+        { from: 'function_call', value: JSON.stringify({ name: 'get_weather', arguments: JSON.stringify(JSON.stringify({ city: 'Oslo' })) }) },
+        { from: 'observation', value: 'cold' },
+      ],
+    };
+    const { samples, problems } = importShareGpt(JSON.stringify([row]));
+    expect(samples[0]?.messages[1]).toMatchObject({ toolCalls: [{ name: 'get_weather', arguments: { city: 'Oslo' } }] });
+    expect(problems).toEqual([expect.objectContaining({ severity: 'warning', message: 'turn 1: the arguments of "get_weather" were JSON encoded twice; decoded' })]);
+  });
+
   it('writes LLaMA-Factory rows and a dataset_info.json entry', () => {
     const { samples } = importShareGpt(fixture);
     const row = JSON.parse(exportShareGpt(samples).split('\n')[0] as string);

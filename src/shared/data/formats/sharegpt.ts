@@ -93,7 +93,9 @@ export function readShareGptRecord(value: unknown, catalog: ToolCatalog): Record
     if (role === 'system' || role === 'user') messages.push({ role, content });
     else if (role === 'assistant') messages.push({ role: 'assistant', content, toolCalls: [] });
     else if (role === 'function_call') {
-      const calls = readCallTurn(content, () => `call_${nextId++}`);
+      const calls = readCallTurn(content, () => `call_${nextId++}`, (name) =>
+        read.problems.push({ severity: 'warning', message: `turn ${index}: the arguments of "${name.slice(0, 64)}" were JSON encoded twice; decoded` }),
+      );
       if (typeof calls === 'string') return fail(`turn ${index}: ${calls}`);
       pending = calls;
       messages.push({ role: 'assistant', content: '', toolCalls: calls });
@@ -116,7 +118,7 @@ export function readShareGptRecord(value: unknown, catalog: ToolCatalog): Record
 }
 
 /** A `function_call` value: one `{name, arguments}` object or an array of them (parallel calls). */
-function readCallTurn(text: string, newId: () => string): ToolCall[] | string {
+function readCallTurn(text: string, newId: () => string, onDoubleEncoded: (name: string) => void): ToolCall[] | string {
   const value = parseEmbeddedJson(text);
   const list = Array.isArray(value) ? value : [value];
   if (list.length === 0) return 'an empty function_call';
@@ -124,7 +126,7 @@ function readCallTurn(text: string, newId: () => string): ToolCall[] | string {
   for (const item of list) {
     const name = isJsonObject(item) ? ownValue(item, 'name') : undefined;
     if (typeof name !== 'string') return 'function_call is not {"name", "arguments"} JSON';
-    const args = parseArguments(isJsonObject(item) ? ownValue(item, 'arguments') : undefined);
+    const args = parseArguments(isJsonObject(item) ? ownValue(item, 'arguments') : undefined, () => onDoubleEncoded(name));
     if (!args) return `the arguments of "${name.slice(0, 64)}" are not a JSON object`;
     calls.push({ id: newId(), name, arguments: args });
   }
