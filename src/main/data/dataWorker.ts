@@ -9,6 +9,7 @@ import { readFileSync } from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
 import BetterSqlite3, { type Database } from 'better-sqlite3';
 import { parseSample, type Sample } from '../../shared/data/conversation';
+import { classifySampleKind } from '../../shared/data/classifyKind';
 import { detectDatasetFormat, type DatasetFormat, type DatasetImport } from '../../shared/data/formats';
 import { importBfcl, importGlaive, importOpenAiJsonl, importShareGpt, importXlam } from '../../shared/data/formats';
 import { Synthesizer } from '../../shared/data/synthesis/synthesizer';
@@ -79,6 +80,11 @@ async function importText(request: Extract<DataWorkerRequest, { kind: 'import' }
     return send({ type: 'failed', message: 'The format was not recognised (OpenAI JSONL, ShareGPT, Glaive, xLAM or BFCL).' });
   }
   const imported = IMPORTERS[detected](text);
+  // most formats carry no kind: classify from the structure so filters, balance and per-kind scores work; a kind the
+  // format states (BFCL ids) stays, and eval cases (calls only in `expected`) stay unclassified
+  for (const sample of imported.samples) {
+    if (sample.kind === null && sample.expected === undefined) sample.kind = classifySampleKind(sample);
+  }
   const validator = new ArgumentValidator();
   const toolSets = new ToolSetHasher();
   send({ type: 'total', total: imported.samples.length });
