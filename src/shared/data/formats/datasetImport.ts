@@ -1,7 +1,7 @@
 import { parseSample, parseToolDefinition, type Sample } from '../conversation';
 import { MAX_PROBLEMS } from '../limits';
 import type { ToolDefinition } from '../../tools/types';
-import { parseRecord, recordsOf } from './records';
+import { parseRecord, recordsOf, type ParsedRecord } from './records';
 
 export type DatasetFormat = 'openai' | 'sharegpt' | 'glaive' | 'xlam' | 'bfcl';
 
@@ -27,6 +27,19 @@ export interface RecordRead {
 }
 
 export type RecordReader = (value: unknown, tools: ToolCatalog) => RecordRead;
+
+/** A record of the input, already parsed (or not parseable), with the line it starts on. */
+export interface SplitRecord {
+  line: number;
+  parsed: ParsedRecord;
+}
+
+/** Splits an input into records: JSON records (JSONL or a JSON array) unless a format reads its own text. */
+export type RecordSplitter = (text: string) => Iterable<SplitRecord>;
+
+function* jsonRecords(text: string): Generator<SplitRecord> {
+  for (const record of recordsOf(text)) yield { line: record.line, parsed: parseRecord(record) };
+}
 
 /**
  * Shares one object per distinct tool definition across samples (a 100,000-line file repeats the
@@ -86,15 +99,14 @@ export class ProblemLog {
  * The shared import loop: records → reader → samples validated by `parseSample`. Never throws;
  * a record that fails in any way is reported with its line and the loop goes on.
  */
-export function importRecords(text: string, reader: RecordReader): DatasetImport {
+export function importRecords(text: string, reader: RecordReader, split: RecordSplitter = jsonRecords): DatasetImport {
   const tools = new ToolCatalog();
   const log = new ProblemLog();
   const samples: Sample[] = [];
   if (typeof text !== 'string') return { samples, problems: [{ line: 0, severity: 'error', message: 'the input is not text' }], tools: [] };
-  for (const record of recordsOf(text)) {
-    const parsed = parseRecord(record);
+  for (const { line, parsed } of split(text)) {
     if (!parsed.ok) {
-      log.add({ line: record.line, severity: 'error', message: parsed.message });
+      log.add({ line: line, severity: 'error', message: parsed.message });
       continue;
     }
     let read: RecordRead;
@@ -103,11 +115,11 @@ export function importRecords(text: string, reader: RecordReader): DatasetImport
     } catch (error) {
       read = { samples: [], problems: [{ severity: 'error', message: `unreadable record: ${String(error).slice(0, 200)}` }] };
     }
-    for (const problem of read.problems) log.add({ line: record.line, ...problem });
+    for (const problem of read.problems) log.add({ line: line, ...problem });
     for (const candidate of read.samples) {
       const checked = checkCandidate(candidate);
       if ('sample' in checked) samples.push(checked.sample);
-      else log.add({ line: record.line, severity: 'error', message: checked.message });
+      else log.add({ line: line, severity: 'error', message: checked.message });
     }
   }
   return { samples, problems: log.finish(), tools: tools.distinct() };

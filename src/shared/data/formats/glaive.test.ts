@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { damagedTextArb, sampleArb, textArb } from '../testing/arbitraries';
+import { detectDatasetFormat } from './detect';
 import { exportGlaive, importGlaive, parseGlaiveCall } from './glaive';
 
 // A real-shaped row of glaiveai/glaive-function-calling-v2.
@@ -23,6 +24,20 @@ describe('Glaive v2', () => {
       { role: 'tool', toolCallId: 'call_1', name: 'get_news_headlines', content: '{"headlines": ["Biden announces new vaccine mandates"]}' },
       { role: 'assistant', content: 'Here are the latest news headlines for the United States: Biden announces new vaccine mandates.', toolCalls: [] },
     ]);
+  });
+
+  it('reads Glaive saved as plain text: one conversation per SYSTEM: block, problems by line', () => {
+    const broken = 'SYSTEM: You are a helpful assistant.\n\n\nUSER: hi\n\n\nFUNCTION RESPONSE: {"orphan": true}\n';
+    const text = `${row.system}${row.chat}${broken}${row.system}${row.chat}`;
+    expect(detectDatasetFormat(text.split('\n').slice(0, 50))).toBe('glaive');
+    const { samples, problems, tools } = importGlaive(text);
+    expect(samples).toHaveLength(2);
+    expect(samples[1]?.messages).toEqual(importGlaive(JSON.stringify(row)).samples[0]?.messages);
+    expect(tools.map((t) => t.name)).toEqual(['get_news_headlines']);
+    const brokenLine = 1 + `${row.system}${row.chat}`.split('\n').length - 1;
+    expect(problems).toEqual([{ line: brokenLine, severity: 'error', message: 'a FUNCTION RESPONSE without a call before it' }]);
+    // a conversation without a SYSTEM: line is one record too
+    expect(importGlaive(row.chat).samples[0]?.messages).toHaveLength(4);
   });
 
   it('repairs what it can and reports what it cannot, by line', () => {
@@ -65,6 +80,9 @@ describe('Glaive v2', () => {
     fc.assert(fc.property(fc.string(), (text) => void importGlaive(text)));
     fc.assert(fc.property(fc.string().map((s) => JSON.stringify({ system: `SYSTEM: ${s}`, chat: `USER: ${s}\nASSISTANT: <functioncall> ${s}` })), (text) => void importGlaive(text)));
     fc.assert(fc.property(fc.uint8Array(), (bytes) => void importGlaive(new TextDecoder().decode(bytes))));
+    // plain text: any words between SYSTEM:, USER:, ASSISTANT: and FUNCTION RESPONSE: lines
+    const plainTurn = fc.tuple(fc.constantFrom('SYSTEM: ', 'USER: ', 'ASSISTANT: ', 'ASSISTANT: <functioncall> ', 'FUNCTION RESPONSE: '), fc.string());
+    fc.assert(fc.property(fc.array(plainTurn, { maxLength: 8 }), (turns) => void importGlaive(`SYSTEM: ${turns.map(([tag, text]) => tag + text).join('\n')}`)));
     fc.assert(fc.property(damagedTextArb(fc.array(sampleArb(shape), { maxLength: 3 }).map(exportGlaive)), (text) => void importGlaive(text)));
   });
 });

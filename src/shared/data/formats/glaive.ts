@@ -1,6 +1,7 @@
 import { isJsonObject, ownValue, type JsonObject } from '../../tools/plainJson';
 import type { Message, Sample, ToolCall } from '../conversation';
-import { importRecords, type DatasetImport, type RecordRead, type ToolCatalog } from './datasetImport';
+import { MAX_RECORD_CHARS } from '../limits';
+import { importRecords, type DatasetImport, type RecordRead, type SplitRecord, type ToolCatalog } from './datasetImport';
 import { parsePythonLiteral } from './pythonLiteral';
 import { parseEmbeddedJson } from './records';
 
@@ -10,10 +11,34 @@ import { parseEmbeddedJson } from './records';
  * objects; `chat` is `USER:` / `ASSISTANT:` / `FUNCTION RESPONSE:` turns, assistant turns ending in
  * `<|endoftext|>` and calls written `<functioncall> {"name": …, "arguments": '<json>'}` — a
  * single-quoted string, so not JSON. One call per assistant turn (parallel calls become consecutive
- * turns); texts are trimmed; `weight`, `kind`, `meta`, `expected` are not carried.
+ * turns); texts are trimmed; `weight`, `kind`, `meta`, `expected` are not carried. Glaive as people paste or save
+ * it — plain `SYSTEM: …` / `USER: …` text, not JSON — is read too: a conversation starts at each `SYSTEM:` line.
  */
 export function importGlaive(text: string): DatasetImport {
-  return importRecords(text, readGlaiveRecord);
+  return importRecords(text, readGlaiveRecord, typeof text === 'string' && /^\s*(SYSTEM|USER):/.test(text) ? glaiveTextConversations : undefined);
+}
+
+/** Plain Glaive text: one record per conversation, from each line that starts with `SYSTEM:` (and from the top). */
+function* glaiveTextConversations(text: string): Generator<SplitRecord> {
+  const starts = [...text.matchAll(/^SYSTEM:/gm)].map((match) => match.index ?? 0);
+  if (starts[0] === undefined || text.slice(0, starts[0]).trim() !== '') starts.unshift(0);
+  let at = 0;
+  let startLine = 1;
+  for (const [i, start] of starts.entries()) {
+    startLine += countLines(text.slice(at, start));
+    at = start;
+    const chunk = text.slice(start, starts[i + 1] ?? text.length);
+    if (chunk.trim() === '') continue;
+    yield chunk.length > MAX_RECORD_CHARS
+      ? { line: startLine, parsed: { ok: false, message: `conversation longer than ${MAX_RECORD_CHARS} characters` } }
+      : { line: startLine, parsed: { ok: true, value: chunk } };
+  }
+}
+
+function countLines(text: string): number {
+  let n = 0;
+  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) n++;
+  return n;
 }
 
 export function exportGlaive(samples: readonly Sample[]): string {
