@@ -19,6 +19,9 @@ const BFCL_TYPE_TO_JSON: ReadonlyMap<string, string | null> = new Map([
   ['null', 'null'],
 ]);
 
+/** The type names BFCL itself writes. */
+export const BFCL_TYPE_NAMES: ReadonlySet<string> = new Set(BFCL_TYPE_TO_JSON.keys());
+
 /** Types only BFCL uses; one of them anywhere marks a function list as BFCL. */
 const BFCL_ONLY_TYPES: ReadonlySet<string> = new Set(['dict', 'float', 'tuple', 'any']);
 

@@ -1,6 +1,7 @@
-import { convertBfclTypes, usesBfclTypes } from './bfclTypes';
+import { BFCL_TYPE_NAMES, convertBfclTypes, usesBfclTypes } from './bfclTypes';
 import { appendPointer } from './jsonPointer';
 import { isJsonObject, ownValue, type JsonObject } from './plainJson';
+import { JSON_SCHEMA_TYPES, normalizePythonTypeNames } from './pythonTypes';
 import type { FormatReadResult, LocalProblem } from './readResult';
 import { fromMcpDialect } from './schemaDialect';
 import { isValidToolName, sanitizeToolName } from './toolNames';
@@ -27,6 +28,8 @@ interface FunctionListRules {
   normalizeDialect?: (schema: JsonObject) => JsonObject;
   /** BFCL names often contain dots (`math.factorial`); BFCL itself maps them to `_` for such APIs. */
   sanitizeNames: boolean;
+  /** The format's own type names: every other Python-style name is read as one (`str` → `string`) and reported. */
+  typeNames: ReadonlySet<string>;
   convertSchema?: (schema: JsonObject, problems: LocalProblem[]) => void;
 }
 
@@ -42,6 +45,7 @@ const RULES: Record<FunctionListFormat, FunctionListRules> = {
     schemaKey: 'parameters',
     schemaOptional: true,
     sanitizeNames: false,
+    typeNames: JSON_SCHEMA_TYPES,
   },
   mcp: {
     matches: (item) => hasName(item) && Object.hasOwn(item, 'inputSchema'),
@@ -50,6 +54,7 @@ const RULES: Record<FunctionListFormat, FunctionListRules> = {
     schemaOptional: false,
     normalizeDialect: fromMcpDialect,
     sanitizeNames: false,
+    typeNames: JSON_SCHEMA_TYPES,
   },
   anthropic: {
     matches: (item) => hasName(item) && Object.hasOwn(item, 'input_schema'),
@@ -57,6 +62,7 @@ const RULES: Record<FunctionListFormat, FunctionListRules> = {
     schemaKey: 'input_schema',
     schemaOptional: false,
     sanitizeNames: false,
+    typeNames: JSON_SCHEMA_TYPES,
   },
   bfcl: {
     matches: (item) => hasName(item) && usesBfclTypes(ownValue(item, 'parameters')),
@@ -64,6 +70,7 @@ const RULES: Record<FunctionListFormat, FunctionListRules> = {
     schemaKey: 'parameters',
     schemaOptional: false,
     sanitizeNames: true,
+    typeNames: BFCL_TYPE_NAMES,
     convertSchema: convertBfclTypes,
   },
   bare: {
@@ -72,6 +79,7 @@ const RULES: Record<FunctionListFormat, FunctionListRules> = {
     schemaKey: 'parameters',
     schemaOptional: false,
     sanitizeNames: false,
+    typeNames: JSON_SCHEMA_TYPES,
   },
 };
 
@@ -126,6 +134,12 @@ export function readFunctionList(items: readonly SourceItem[], format: FunctionL
       problems.push({ severity: 'warning', pointer: '', message: `no ${rules.schemaKey}; the tool takes no arguments` });
     }
     const parameters: JsonObject = schema ?? { type: 'object', properties: {} };
+    const besideRequired = ownValue(record, 'required');
+    if (Array.isArray(besideRequired) && schema !== undefined && !Object.hasOwn(parameters, 'required')) {
+      parameters['required'] = besideRequired;
+      problems.push({ severity: 'warning', pointer: '', message: `"required" beside ${rules.schemaKey} moved into it` });
+    }
+    normalizePythonTypeNames(parameters, problems, rules.typeNames);
     rules.convertSchema?.(parameters, problems);
     const withDialect = rules.normalizeDialect ? rules.normalizeDialect(parameters) : parameters;
     result.tools.push({

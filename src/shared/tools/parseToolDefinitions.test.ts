@@ -68,6 +68,59 @@ describe('parseToolDefinitions: formats', () => {
       { severity: 'error', toolIndex: 0, toolName: 'f', pointer: '/properties/x/type', message: 'unknown BFCL type "HashMap"' },
     ]);
   });
+
+  it('reads Python-style type names in any format, says what changed, and moves `required` beside the schema into it', () => {
+    const parameters = {
+      type: 'object',
+      properties: {
+        city: { type: 'str' },
+        tags: { type: 'List[str]', description: 'labels' },
+        days: { type: 'int, optional' },
+        scale: { type: 'Optional[float]' },
+        extra: { type: 'dict' },
+        raw: { type: 'any' },
+      },
+    };
+    const text = JSON.stringify([{ type: 'function', function: { name: 'forecast', description: 'd', parameters, required: ['city', 'days'] } }]);
+    const result = parseToolDefinitions(text);
+    expect(result.tools).toEqual([
+      {
+        name: 'forecast',
+        description: 'd',
+        parameters: {
+          type: 'object',
+          properties: {
+            city: { type: 'string' },
+            tags: { type: 'array', items: { type: 'string' }, description: 'labels' },
+            days: { type: 'integer' },
+            scale: { type: 'number' },
+            extra: { type: 'object' },
+            raw: {},
+          },
+          required: ['city'],
+        },
+      },
+    ]);
+    expect(result.problems.map((p) => [p.severity, p.pointer, p.message])).toEqual([
+      ['warning', '', '"required" beside parameters moved into it'],
+      ['warning', '/properties/city/type', 'Python type "str" read as "string"'],
+      ['warning', '/properties/tags/type', 'Python type "List[str]" read as "array"'],
+      ['warning', '/properties/days/type', 'Python type "int, optional" read as "integer", not required'],
+      ['warning', '/properties/scale/type', 'Python type "Optional[float]" read as "number", not required'],
+      ['warning', '/properties/extra/type', 'Python type "dict" read as "object"'],
+      ['warning', '/properties/raw/type', 'Python type "any" read as any type'],
+    ]);
+    expect(result.problems.every((p) => p.toolName === 'forecast')).toBe(true);
+  });
+
+  it('reads Python type names in BFCL functions too, where they refused the whole file before', () => {
+    const text = JSON.stringify([{ name: 'f', description: 'd', parameters: { type: 'dict', properties: { x: { type: 'str' }, y: { type: 'float' } }, required: ['x'] } }]);
+    const result = parseToolDefinitions(text);
+    expect(result.format).toBe('bfcl');
+    expect(result.tools[0]?.parameters).toEqual({ type: 'object', properties: { x: { type: 'string' }, y: { type: 'number' } }, required: ['x'] });
+    // BFCL's own names (dict, float) are no news; `str` is
+    expect(result.problems.map((p) => [p.severity, p.pointer])).toEqual([['warning', '/properties/x/type']]);
+  });
 });
 
 describe('parseToolDefinitions: problems', () => {

@@ -1,5 +1,8 @@
 import { parseSample, parseToolDefinition, type Sample } from '../conversation';
 import { MAX_PROBLEMS } from '../limits';
+import { isJsonObject, ownValue } from '../../tools/plainJson';
+import { normalizePythonTypeNames } from '../../tools/pythonTypes';
+import type { LocalProblem } from '../../tools/readResult';
 import type { ToolDefinition } from '../../tools/types';
 import { parseRecord, recordsOf, type ParsedRecord } from './records';
 
@@ -50,26 +53,34 @@ export class ToolCatalog {
   private readonly byKey = new Map<string, ToolDefinition>();
   private readonly byName = new Map<string, ToolDefinition>();
 
-  /** A validated, shared tool; or the reason it is not one. */
-  intern(raw: unknown): { tool: ToolDefinition } | { message: string } {
+  /**
+   * A validated, shared tool, with what was changed to make it one the first time it is seen (Python-style type
+   * names, `required` beside the schema); or the reason it is not one.
+   */
+  intern(raw: unknown): { tool: ToolDefinition; changes: string[] } | { message: string } {
     // The raw text is the cache key, so a definition seen before costs one stringify, not a validation.
     const key = JSON.stringify(raw) ?? '';
     const known = this.byKey.get(key);
-    if (known) return { tool: known };
+    if (known) return { tool: known, changes: [] };
     const read = parseToolDefinition(raw);
     if ('problem' in read) return { message: `tool${read.problem.pointer}: ${read.problem.message}` };
+    const changes = normalizeToolSchema(raw, read.tool);
     this.byKey.set(key, read.tool);
     if (!this.byName.has(read.tool.name)) this.byName.set(read.tool.name, read.tool);
-    return { tool: read.tool };
+    return { tool: read.tool, changes };
   }
 
-  /** Interns a list of tools, reporting the ones that are not valid. */
+  /** Interns a list of tools, reporting the ones that are not valid and what was changed in the others. */
   internAll(raw: readonly unknown[], problems: RecordRead['problems']): ToolDefinition[] {
     const tools: ToolDefinition[] = [];
     for (const item of raw) {
       const read = this.intern(item);
-      if ('tool' in read) tools.push(read.tool);
-      else problems.push({ severity: 'warning', message: `${read.message}; the tool was left out` });
+      if ('message' in read) {
+        problems.push({ severity: 'warning', message: `${read.message}; the tool was left out` });
+        continue;
+      }
+      tools.push(read.tool);
+      for (const change of read.changes) problems.push({ severity: 'warning', message: `tool "${read.tool.name.slice(0, 64)}": ${change}` });
     }
     return tools;
   }
@@ -77,6 +88,20 @@ export class ToolCatalog {
   distinct(): ToolDefinition[] {
     return [...this.byName.values()];
   }
+}
+
+/** Python-style type names and a `required` list beside `parameters`, as in tool files: read as JSON Schema. */
+function normalizeToolSchema(raw: unknown, tool: ToolDefinition): string[] {
+  const changes: string[] = [];
+  const beside = isJsonObject(raw) ? ownValue(raw, 'required') : undefined;
+  if (Array.isArray(beside) && beside.every((name) => typeof name === 'string') && !Object.hasOwn(tool.parameters, 'required')) {
+    tool.parameters['required'] = [...beside];
+    changes.push('"required" beside parameters moved into it');
+  }
+  const problems: LocalProblem[] = [];
+  normalizePythonTypeNames(tool.parameters, problems);
+  for (const problem of problems) changes.push(`${problem.pointer}: ${problem.message}`);
+  return changes;
 }
 
 /** Collects problems up to the cap, then only counts them. */

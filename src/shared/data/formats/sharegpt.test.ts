@@ -57,6 +57,19 @@ describe('ShareGPT / LLaMA-Factory', () => {
     expect(problems).toEqual([expect.objectContaining({ severity: 'warning', message: 'turn 1: the arguments of "get_weather" were JSON encoded twice; decoded' })]);
   });
 
+  it('reads Python-style type names in the tools, once per distinct tool, and says what changed', () => {
+    const tools = JSON.stringify([{ name: 'get_weather', description: 'Weather', parameters: { type: 'object', properties: { city: { type: 'str' }, days: { type: 'int, optional' } } }, required: ['city', 'days'] }]);
+    const row = { conversations: [{ from: 'human', value: 'weather in Oslo?' }, { from: 'gpt', value: 'Sunny.' }], tools };
+    const { samples, problems } = importShareGpt(JSON.stringify([row, row]));
+    expect(samples).toHaveLength(2);
+    expect(samples[1]?.tools[0]?.parameters).toEqual({ type: 'object', properties: { city: { type: 'string' }, days: { type: 'integer' } }, required: ['city'] });
+    expect(problems.map((p) => [p.line, p.message])).toEqual([
+      [1, 'tool "get_weather": "required" beside parameters moved into it'],
+      [1, 'tool "get_weather": /properties/city/type: Python type "str" read as "string"'],
+      [1, 'tool "get_weather": /properties/days/type: Python type "int, optional" read as "integer", not required'],
+    ]);
+  });
+
   it('writes LLaMA-Factory rows and a dataset_info.json entry', () => {
     const { samples } = importShareGpt(fixture);
     const row = JSON.parse(exportShareGpt(samples).split('\n')[0] as string);

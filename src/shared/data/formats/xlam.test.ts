@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { damagedTextArb, xlamSampleArb } from '../testing/arbitraries';
-import { pythonTypeToSchema, schemaToPythonType } from './pythonTypes';
+import { pythonTypeToSchema, schemaToPythonType } from '../../tools/pythonTypes';
 import { exportXlam, importXlam } from './xlam';
 
 // Salesforce/xlam-function-calling-60k style: a JSON array, tools and answers as JSON strings.

@@ -3,7 +3,7 @@ import type { ToolDefinition } from '../../tools/types';
 import type { Sample, ToolCall } from '../conversation';
 import { importRecords, type DatasetImport, type RecordRead, type ToolCatalog } from './datasetImport';
 import { parseArguments } from './openaiJsonl';
-import { pythonTypeToSchema, schemaToPythonType } from './pythonTypes';
+import { pythonTypeToSchema, schemaToPythonType } from '../../tools/pythonTypes';
 import { parseEmbeddedJson } from './records';
 
 /**

@@ -1,4 +1,8 @@
-import type { JsonObject } from '../../tools/plainJson';
+import { appendPointer } from './jsonPointer';
+import { MAX_SCHEMA_DEPTH } from './limits';
+import { isJsonObject, ownValue, type JsonObject } from './plainJson';
+import type { LocalProblem } from './readResult';
+import { walkSchema } from './schemaWalk';
 
 /**
  * Python-style type names (xLAM/APIGen: `str`, `List[int]`, `Optional[float]`, `str, optional`)
@@ -128,4 +132,36 @@ export function schemaToPythonType(schema: JsonObject): string {
     return inner && inner !== 'Any' ? `${outer}[${inner}]` : outer === 'Set' ? 'set' : 'list';
   }
   return typeof type === 'string' ? (TO_PYTHON[type] ?? 'Any') : 'Any';
+}
+
+/** The type names of JSON Schema itself. */
+export const JSON_SCHEMA_TYPES: ReadonlySet<string> = new Set(['string', 'number', 'integer', 'boolean', 'object', 'array', 'null']);
+
+/**
+ * Rewrites Python-style `type` names (`str`, `List[str]`, `Optional[int]`, `"str, optional"`, `dict`, `any`), which
+ * tool definitions of every format carry in the wild, into JSON Schema in place, and reports each change. A property
+ * whose type says it is optional is taken out of its object's `required`. Names in `keep` (JSON Schema's own, or a
+ * format's) and names that do not parse as Python types are left for the validator to judge.
+ */
+export function normalizePythonTypeNames(schema: JsonObject, problems: LocalProblem[], keep: ReadonlySet<string> = JSON_SCHEMA_TYPES): void {
+  const convert = (node: JsonObject, pointer: string): boolean => {
+    const type = node['type'];
+    if (typeof type !== 'string' || keep.has(type)) return false;
+    const read = pythonTypeToSchema(type);
+    if (read.unknown.length > 0) return false;
+    delete node['type'];
+    for (const [key, value] of Object.entries(read.schema)) if (!Object.hasOwn(node, key)) node[key] = value;
+    const now = node['type'];
+    const as = typeof now === 'string' ? `"${now}"` : Object.keys(read.schema).length === 0 ? 'any type' : JSON.stringify(read.schema);
+    problems.push({ severity: 'warning', pointer: appendPointer(pointer, 'type'), message: `Python type ${JSON.stringify(type)} read as ${as}${read.optional ? ', not required' : ''}` });
+    return read.optional;
+  };
+  walkSchema(schema, '', MAX_SCHEMA_DEPTH, (node, pointer) => {
+    convert(node, pointer);
+    const properties = ownValue(node, 'properties');
+    if (!isJsonObject(properties)) return;
+    const optional = Object.entries(properties).filter(([key, child]) => isJsonObject(child) && convert(child, appendPointer(appendPointer(pointer, 'properties'), key))).map(([key]) => key);
+    const required = ownValue(node, 'required');
+    if (optional.length > 0 && Array.isArray(required)) node['required'] = required.filter((name) => !optional.includes(name as string));
+  });
 }
