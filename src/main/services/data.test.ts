@@ -302,7 +302,7 @@ describe('data: stats', () => {
     expect(stats).toMatchObject({
       total: 4,
       byStatus: [{ key: 'pending', count: 4 }],
-      byKind: [{ key: 'unknown', count: 4 }],
+      byKind: [{ key: 'simple', count: 4 }], // classified from their structure at import
       byTool: [{ key: 'get_weather', count: 4 }],
       byFailedCheck: [{ key: 'arguments', count: 1 }],
       bySplit: [{ key: 'none', count: 4 }],
