@@ -50,6 +50,19 @@ describe('tooltune CLI', { timeout: 180_000 }, () => {
     expect(listed).toHaveLength(3);
   });
 
+  it('--skip-invalid imports the good tools of a file and names the ones left out', () => {
+    expect(tooltune('project', 'create', 'Partial').status).toBe(EXIT.ok);
+    const file = join(dataDir, 'partly-broken.json');
+    const good = { name: 'ping', description: 'Ping a host.', parameters: { type: 'object', properties: { host: { type: 'string' } } } };
+    writeFileSync(file, JSON.stringify([good, { name: 'bad', description: 'x', parameters: { type: 'object', properties: { a: { type: 'strng' } } } }]));
+    expect(tooltune('tools', 'import', file, '--project', 'Partial').status).toBe(EXIT.invalidInput);
+    const result = tooltune('tools', 'import', file, '--project', 'Partial', '--skip-invalid');
+    expect(result.status, result.stderr).toBe(EXIT.ok);
+    expect(result.stdout).toMatch(/Imported 1 tools \(bare\) into "Partial"; left out 1 with errors: bad\./);
+    const listed = JSON.parse(tooltune('tools', 'list', '--project', 'Partial', '--json').stdout) as { name: string }[];
+    expect(listed.map((tool) => tool.name)).toEqual(['ping']);
+  });
+
   it('ends quietly with its own exit code when the reader closes stdout early (| head)', async () => {
     for (const args of [['tools', 'list', '--project', 'Demo', '--json'], ['--help']]) {
       const result = await runCliWithClosedStdout(dataDir, ...args);

@@ -22,8 +22,9 @@ Projects
 
 Tools
   tools list --project <name> [--json]       List a project's tools
-  tools import <file> --project <name> [--dry-run] [--json]
-                                             Import OpenAI, MCP, Anthropic, BFCL or OpenAPI tools
+  tools import <file> --project <name> [--dry-run] [--skip-invalid] [--json]
+                                             Import OpenAI, MCP, Anthropic, BFCL or OpenAPI tools;
+                                             --skip-invalid leaves out tools with errors instead of refusing all
   tools export --project <name> [--format openai|mcp] [--out <file>]
                                              Print or write the project's tools
 
@@ -124,9 +125,12 @@ export async function runCommand(api: Api, args: ParsedArgs, output: Output): Pr
           }
           return;
         }
-        const { imported } = await api.tools.commitImport(request);
+        // a big spec with a few broken operations: leave those out, as the preview in the app lets the user do
+        const broken = args.flags['skip-invalid'] === true ? [...new Set(preview.problems.flatMap((p) => (p.severity === 'error' && p.toolIndex !== undefined ? [p.toolIndex] : [])))] : [];
+        const { imported } = await api.tools.commitImport({ ...request, excludeIndices: broken });
         if (json) return print(imported);
-        return output.out(`Imported ${imported.length} tools (${preview.format}) into "${project.name}".`);
+        const skipped = broken.length > 0 ? `; left out ${broken.length} with errors: ${broken.map((i) => preview.tools[i]?.name ?? `#${i}`).join(', ')}` : '';
+        return output.out(`Imported ${imported.length} tools (${preview.format}) into "${project.name}"${skipped}.`);
       }
       case 'export': {
         const format = args.flags.format ?? 'openai';

@@ -28,6 +28,7 @@ function parse(argv: string[]): ParsedArgs {
       json: { type: 'boolean' },
       yes: { type: 'boolean' },
       'dry-run': { type: 'boolean' },
+      'skip-invalid': { type: 'boolean' },
       count: { type: 'string' },
       seed: { type: 'string' },
       name: { type: 'string' },
