@@ -50,11 +50,14 @@ describe('tooltune data', { timeout: 180_000 }, () => {
     expect(copied.total).toBe(version.sampleCount);
     // OpenAI JSONL carries no kind: every imported sample got one from its structure, mostly the one it was made as
     const kinds = (stats: DataStats) => new Map(stats.byKind.map((entry) => [entry.key, entry.count]));
-    const original = kinds(json<DataStats>('data', 'stats', '--project', 'Demo', '--version', 'v1'));
+    const versionStats = json<DataStats>('data', 'stats', '--project', 'Demo', '--version', 'v1');
+    const original = kinds(versionStats);
     const classified = kinds(copied);
     expect(classified.get('unknown') ?? 0).toBe(0);
     const agreeing = [...classified].reduce((n, [kind, count]) => n + Math.min(count, original.get(kind) ?? 0), 0);
     expect(agreeing / version.sampleCount).toBeGreaterThan(0.8);
+    // and the kind-specific checks hold for the classified kinds (missing_argument samples get their argument named)
+    expect(copied.byFailedCheck).toEqual(versionStats.byFailedCheck);
   }, 120_000);
 
   it('reports broken lines by number on stderr and still imports the rest', () => {

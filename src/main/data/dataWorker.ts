@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
 import BetterSqlite3, { type Database } from 'better-sqlite3';
 import { parseSample, type Sample } from '../../shared/data/conversation';
-import { classifySampleKind } from '../../shared/data/classifyKind';
+import { classifySampleKind, inferMissingArgument } from '../../shared/data/classifyKind';
 import { detectDatasetFormat, type DatasetFormat, type DatasetImport } from '../../shared/data/formats';
 import { importBfcl, importGlaive, importOpenAiJsonl, importShareGpt, importXlam } from '../../shared/data/formats';
 import { Synthesizer } from '../../shared/data/synthesis/synthesizer';
@@ -83,7 +83,10 @@ async function importText(request: Extract<DataWorkerRequest, { kind: 'import' }
   // most formats carry no kind: classify from the structure so filters, balance and per-kind scores work; a kind the
   // format states (BFCL ids) stays, and eval cases (calls only in `expected`) stay unclassified
   for (const sample of imported.samples) {
-    if (sample.kind === null && sample.expected === undefined) sample.kind = classifySampleKind(sample);
+    if (sample.kind !== null || sample.expected !== undefined) continue;
+    sample.kind = classifySampleKind(sample);
+    const missing = sample.kind === 'missing_argument' && sample.meta?.['missingArgument'] === undefined ? inferMissingArgument(sample.messages) : undefined;
+    if (missing !== undefined) sample.meta = { ...sample.meta, missingArgument: missing };
   }
   const validator = new ArgumentValidator();
   const toolSets = new ToolSetHasher();

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { classifySampleKind, GENERATED_ARGUMENT_CHARS } from './classifyKind';
+import { classifySampleKind, GENERATED_ARGUMENT_CHARS, inferMissingArgument } from './classifyKind';
 import type { Message, Sample } from './conversation';
 import type { ToolDefinition } from '../tools/types';
 
@@ -24,6 +24,12 @@ describe('classifySampleKind', () => {
     expect(kindOf([user('Weather?'), say('Which city?'), user('Oslo'), call(['get_weather', { city: 'Oslo' }])])).toBe('missing_argument');
     // an answer after the call is no question
     expect(kindOf([user('Weather in Oslo?'), call(['get_weather', { city: 'Oslo' }]), result('cold'), say('It is cold.'), user('thanks')])).toBe('simple');
+  });
+
+  it('names the missing argument of a missing_argument sample from its structure', () => {
+    const messages = [user('Weather for 3 days?'), say('Which city?'), user('Oslo'), call(['forecast', { days: 3, city: 'Oslo' }])];
+    expect(inferMissingArgument(messages)).toBe('city');
+    expect(inferMissingArgument([user('Weather in Oslo?'), say('Sure?'), user('yes'), call(['get_weather', { city: 'Oslo' }])])).toBeUndefined();
   });
 
   it('dependent: an argument that only an earlier result holds', () => {

@@ -32,6 +32,21 @@ export function classifySampleKind(sample: Pick<Sample, 'messages' | 'tools'>): 
   return 'simple';
 }
 
+/**
+ * For a `missing_argument` sample that does not name its missing argument (formats carry no `meta`): the first
+ * argument of the first call whose value no user turn before the assistant's question mentions.
+ */
+export function inferMissingArgument(messages: readonly Message[]): string | undefined {
+  const question = messages.findIndex((m) => m.role === 'assistant');
+  const call = messages.slice(question + 1).flatMap((m) => (m.role === 'assistant' ? m.toolCalls : []))[0];
+  if (question < 0 || call === undefined) return undefined;
+  const before = messages.slice(0, question).flatMap((m) => (m.role === 'user' ? [m.content.toLowerCase()] : []));
+  return Object.entries(call.arguments).find(([, value]) => {
+    const text = (typeof value === 'string' ? value : JSON.stringify(value)).toLowerCase().trim();
+    return text !== '' && !before.some((userText) => userText.includes(text));
+  })?.[0];
+}
+
 function asksBeforeFirstCall(messages: readonly Message[]): boolean {
   const firstCall = messages.findIndex((m) => m.role === 'assistant' && m.toolCalls.length > 0);
   const question = messages.findIndex((m, i) => i < firstCall && m.role === 'assistant');
