@@ -63,6 +63,30 @@ describe('tooltune CLI', { timeout: 180_000 }, () => {
     expect(listed.map((tool) => tool.name)).toEqual(['ping']);
   });
 
+  it('chooses OpenAPI operations by --tag, --path-prefix and --method', () => {
+    expect(tooltune('project', 'create', 'Chosen').status).toBe(EXIT.ok);
+    const op = (operationId: string, tags: string[]) => ({ operationId, tags, summary: operationId, responses: { '200': { description: 'ok' } } });
+    const spec = {
+      openapi: '3.0.3',
+      info: { title: 'Shop', version: '1' },
+      paths: {
+        '/pets': { get: op('listPets', ['pets']), post: op('addPet', ['pets', 'admin']) },
+        '/orders': { get: op('listOrders', ['orders']) },
+        '/admin/users': { delete: op('deleteUsers', ['admin']) },
+      },
+    };
+    const file = join(dataDir, 'shop.json');
+    writeFileSync(file, JSON.stringify(spec));
+    const names = () => (JSON.parse(tooltune('tools', 'list', '--project', 'Chosen', '--json').stdout) as { name: string }[]).map((t) => t.name).sort();
+    const first = tooltune('tools', 'import', file, '--project', 'Chosen', '--tag', 'pets', '--tag', 'orders', '--method', 'get');
+    expect(first.status, first.stderr).toBe(EXIT.ok);
+    expect(first.stdout).toMatch(/Imported 2 tools \(openapi\) into "Chosen"; 2 not chosen\./);
+    expect(names()).toEqual(['listOrders', 'listPets']);
+    expect(tooltune('tools', 'import', file, '--project', 'Chosen', '--path-prefix', '/admin').status).toBe(EXIT.ok);
+    expect(names()).toEqual(['deleteUsers', 'listOrders', 'listPets']);
+    expect(tooltune('tools', 'import', file, '--project', 'Chosen', '--tag', 'nothing').status).toBe(EXIT.invalidInput);
+  });
+
   it('ends quietly with its own exit code when the reader closes stdout early (| head)', async () => {
     for (const args of [['tools', 'list', '--project', 'Demo', '--json'], ['--help']]) {
       const result = await runCliWithClosedStdout(dataDir, ...args);

@@ -14,7 +14,7 @@ export class UsageError extends Error {}
 
 export interface ParsedArgs {
   positionals: string[];
-  flags: Record<string, string | boolean | undefined>;
+  flags: Record<string, string | boolean | string[] | undefined>;
 }
 
 export function requireFlag(args: ParsedArgs, name: string): string {

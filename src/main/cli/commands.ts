@@ -7,7 +7,7 @@ import { basename } from 'node:path';
 import type { Api } from '../../shared/contract';
 import { IMPORT_TEXT_MAX } from '../../shared/contract';
 import { ToolTuneError } from '../../shared/errors';
-import type { ToolProblem } from '../../shared/tools/types';
+import type { ToolDefinition, ToolProblem } from '../../shared/tools/types';
 import { projectByName, requireFlag, requirePositional, UsageError, type Output, type ParsedArgs } from './commandSupport';
 import { runDataCommand } from './dataCommands';
 
@@ -22,9 +22,10 @@ Projects
 
 Tools
   tools list --project <name> [--json]       List a project's tools
-  tools import <file> --project <name> [--dry-run] [--skip-invalid] [--json]
+  tools import <file> --project <name> [--dry-run] [--skip-invalid] [--tag T] [--path-prefix P] [--method M] [--json]
                                              Import OpenAI, MCP, Anthropic, BFCL or OpenAPI tools;
-                                             --skip-invalid leaves out tools with errors instead of refusing all
+                                             --skip-invalid leaves out tools with errors instead of refusing all;
+                                             --tag, --path-prefix, --method (each repeatable) choose OpenAPI operations
   tools export --project <name> [--format openai|mcp] [--out <file>]
                                              Print or write the project's tools
 
@@ -125,12 +126,16 @@ export async function runCommand(api: Api, args: ParsedArgs, output: Output): Pr
           }
           return;
         }
-        // a big spec with a few broken operations: leave those out, as the preview in the app lets the user do
-        const broken = args.flags['skip-invalid'] === true ? [...new Set(preview.problems.flatMap((p) => (p.severity === 'error' && p.toolIndex !== undefined ? [p.toolIndex] : [])))] : [];
-        const { imported } = await api.tools.commitImport({ ...request, excludeIndices: broken });
+        // a big spec: only the chosen operations, and with --skip-invalid without its few broken ones
+        const unchosen = new Set(unselectedOperations(preview.tools, args));
+        const broken = args.flags['skip-invalid'] === true
+          ? [...new Set(preview.problems.flatMap((p) => (p.severity === 'error' && p.toolIndex !== undefined && !unchosen.has(p.toolIndex) ? [p.toolIndex] : [])))]
+          : [];
+        const { imported } = await api.tools.commitImport({ ...request, excludeIndices: [...unchosen, ...broken] });
         if (json) return print(imported);
         const skipped = broken.length > 0 ? `; left out ${broken.length} with errors: ${broken.map((i) => preview.tools[i]?.name ?? `#${i}`).join(', ')}` : '';
-        return output.out(`Imported ${imported.length} tools (${preview.format}) into "${project.name}"${skipped}.`);
+        const notChosen = unchosen.size > 0 ? `; ${unchosen.size} not chosen` : '';
+        return output.out(`Imported ${imported.length} tools (${preview.format}) into "${project.name}"${skipped}${notChosen}.`);
       }
       case 'export': {
         const format = args.flags.format ?? 'openai';
@@ -149,4 +154,28 @@ export async function runCommand(api: Api, args: ParsedArgs, output: Output): Pr
   if (group === 'data') return runDataCommand(api, action, rest, output);
 
   throw new UsageError(group ? `Unknown command: ${args.positionals.slice(0, 2).join(' ')}` : 'No command given.');
+}
+
+/**
+ * Indices of the tools that `--tag`, `--path-prefix` and `--method` (each repeatable) leave out: a tool stays when it
+ * is an OpenAPI operation that matches every kind of filter given (any of its values). No filter: none are left out.
+ */
+function unselectedOperations(tools: readonly ToolDefinition[], args: ParsedArgs): number[] {
+  const values = (name: string): string[] => {
+    const value = args.flags[name];
+    return Array.isArray(value) ? value : typeof value === 'string' ? [value] : [];
+  };
+  const tags = values('tag');
+  const prefixes = values('path-prefix');
+  const methods = values('method').map((method) => method.toUpperCase());
+  if (tags.length + prefixes.length + methods.length === 0) return [];
+  return tools.flatMap((tool, index) => {
+    const binding = tool.binding;
+    const chosen =
+      binding !== undefined &&
+      (tags.length === 0 || (binding.tags ?? []).some((tag) => tags.includes(tag))) &&
+      (prefixes.length === 0 || prefixes.some((prefix) => binding.pathTemplate.startsWith(prefix))) &&
+      (methods.length === 0 || methods.includes(binding.method));
+    return chosen ? [] : [index];
+  });
 }

@@ -57,6 +57,9 @@ export function readOpenApi(document: JsonObject): FormatReadResult {
   return result;
 }
 
+/** Tags kept per operation (a spec may list any number). */
+const MAX_OPERATION_TAGS = 20;
+
 interface OpenApiContext {
   resolver: LocalRefResolver;
   is31: boolean;
@@ -86,6 +89,8 @@ function readOperation(context: OpenApiContext, op: Operation): ReadTool {
     problems.push({ severity: 'warning', pointer: '', message: `operationId "${operationId.slice(0, 80)}" changed to "${name}"` });
   }
   const binding: HttpBinding = { kind: 'http', method: op.method, pathTemplate: op.path, params: [] };
+  const tags = ownValue(op.operation, 'tags');
+  if (Array.isArray(tags) && tags.length > 0 && tags.every((tag) => typeof tag === 'string')) binding.tags = tags.slice(0, MAX_OPERATION_TAGS).map((tag) => tag.slice(0, 200));
   const serverUrl = firstServerUrl(ownValue(op.operation, 'servers'), ownValue(op.pathItem, 'servers'), context.documentServers);
   if (serverUrl !== undefined) binding.serverUrl = serverUrl;
 

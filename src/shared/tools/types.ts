@@ -19,6 +19,8 @@ export interface HttpBinding {
   serverUrl?: string;
   params: { name: string; in: ParamLocation; originalName: string }[];
   bodyMode?: 'json-object';
+  /** The operation's OpenAPI tags, for choosing operations at import. */
+  tags?: string[];
 }
 
 export type ToolBinding = HttpBinding;
