@@ -1,7 +1,7 @@
 import { BFCL_TYPE_NAMES, convertBfclTypes, usesBfclTypes } from './bfclTypes';
 import { appendPointer } from './jsonPointer';
 import { isJsonObject, ownValue, type JsonObject } from './plainJson';
-import { JSON_SCHEMA_TYPES, normalizePythonTypeNames } from './pythonTypes';
+import { adoptRequiredBeside, JSON_SCHEMA_TYPES, normalizePythonTypeNames } from './pythonTypes';
 import type { FormatReadResult, LocalProblem } from './readResult';
 import { fromMcpDialect } from './schemaDialect';
 import { isValidToolName, sanitizeToolName } from './toolNames';
@@ -134,9 +134,7 @@ export function readFunctionList(items: readonly SourceItem[], format: FunctionL
       problems.push({ severity: 'warning', pointer: '', message: `no ${rules.schemaKey}; the tool takes no arguments` });
     }
     const parameters: JsonObject = schema ?? { type: 'object', properties: {} };
-    const besideRequired = ownValue(record, 'required');
-    if (Array.isArray(besideRequired) && schema !== undefined && !Object.hasOwn(parameters, 'required')) {
-      parameters['required'] = besideRequired;
+    if (schema !== undefined && adoptRequiredBeside(record, parameters)) {
       problems.push({ severity: 'warning', pointer: '', message: `"required" beside ${rules.schemaKey} moved into it` });
     }
     normalizePythonTypeNames(parameters, problems, rules.typeNames);

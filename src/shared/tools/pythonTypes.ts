@@ -165,3 +165,14 @@ export function normalizePythonTypeNames(schema: JsonObject, problems: LocalProb
     if (optional.length > 0 && Array.isArray(required)) node['required'] = required.filter((name) => !optional.includes(name as string));
   });
 }
+
+/**
+ * Tool files sometimes put the `required` list beside the schema (`{name, parameters, required}`): moves it into a
+ * schema that has none. True when it did.
+ */
+export function adoptRequiredBeside(record: unknown, schema: JsonObject): boolean {
+  const beside = isJsonObject(record) ? ownValue(record, 'required') : undefined;
+  if (!Array.isArray(beside) || Object.hasOwn(schema, 'required')) return false;
+  schema['required'] = [...beside];
+  return true;
+}

@@ -1,7 +1,6 @@
 import { parseSample, parseToolDefinition, type Sample } from '../conversation';
 import { MAX_PROBLEMS } from '../limits';
-import { isJsonObject, ownValue } from '../../tools/plainJson';
-import { normalizePythonTypeNames } from '../../tools/pythonTypes';
+import { adoptRequiredBeside, normalizePythonTypeNames } from '../../tools/pythonTypes';
 import type { LocalProblem } from '../../tools/readResult';
 import type { ToolDefinition } from '../../tools/types';
 import { parseRecord, recordsOf, type ParsedRecord } from './records';
@@ -93,11 +92,7 @@ export class ToolCatalog {
 /** Python-style type names and a `required` list beside `parameters`, as in tool files: read as JSON Schema. */
 function normalizeToolSchema(raw: unknown, tool: ToolDefinition): string[] {
   const changes: string[] = [];
-  const beside = isJsonObject(raw) ? ownValue(raw, 'required') : undefined;
-  if (Array.isArray(beside) && beside.every((name) => typeof name === 'string') && !Object.hasOwn(tool.parameters, 'required')) {
-    tool.parameters['required'] = [...beside];
-    changes.push('"required" beside parameters moved into it');
-  }
+  if (adoptRequiredBeside(raw, tool.parameters)) changes.push('"required" beside parameters moved into it');
   const problems: LocalProblem[] = [];
   normalizePythonTypeNames(tool.parameters, problems);
   for (const problem of problems) changes.push(`${problem.pointer}: ${problem.message}`);
