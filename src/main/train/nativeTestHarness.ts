@@ -8,7 +8,7 @@ import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import type { LlamaContextSequence, LlamaModel, Token } from 'node-llama-cpp';
 import type { TokenSample } from './datasetFile.js';
-import type { Conversation, ConversationRenderer } from './renderConversation.js';
+import type { ConversationRenderer, RenderableSample } from './renderConversation.js';
 
 export interface ToolRun {
   code: number | null;
@@ -70,7 +70,7 @@ function rssOf(pid: number | undefined): number {
   }
 }
 
-export function renderSamples(renderer: ConversationRenderer, conversations: readonly Conversation[]): TokenSample[] {
+export function renderSamples(renderer: ConversationRenderer, conversations: readonly RenderableSample[]): TokenSample[] {
   return conversations.map((c) => {
     const r = renderer.render(c);
     return { tokens: r.tokens, mask: r.mask };

@@ -1,19 +1,24 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { getLlama, QwenChatWrapper, type Llama, type LlamaModel, type Token } from 'node-llama-cpp';
+import { getLlama, JinjaTemplateChatWrapper, type Llama, type LlamaModel, type Token } from 'node-llama-cpp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { writeTinyQwen2Model } from '../models/tinyModel.js';
-import { ConversationRenderer, parseAssistantText, RenderConversationError, type Conversation, type ToolDefinition } from './renderConversation.js';
+import type { Message } from '../../shared/data/conversation.js';
+import type { ToolDefinition } from '../../shared/tools/types.js';
+import { describeGguf, writeTinyQwen2Model } from '../models/tinyModel.js';
+import { ConversationRenderer, parseAssistantText, RenderConversationError, type RenderableSample } from './renderConversation.js';
+import { renderWithTemplate } from './testing/templateReference.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'render-conv-'));
 let llama: Llama;
 let model: LlamaModel;
 let renderer: ConversationRenderer;
+let template: string;
 
 beforeAll(async () => {
   const path = join(dir, 'tiny.gguf');
   writeTinyQwen2Model(path, { layers: 1, embd: 32, heads: 2, kvHeads: 1, ff: 64, seed: 3 });
+  template = describeGguf(path).chatTemplate ?? '';
   llama = await getLlama({ gpu: false, build: 'never' });
   model = await llama.loadModel({ modelPath: path, vocabOnly: true });
   renderer = ConversationRenderer.forModel(model);
@@ -33,33 +38,48 @@ const tools: ToolDefinition[] = [
   { name: 'save_note', description: 'Save a note', parameters: { type: 'object', properties: { text: { type: 'string' } }, required: ['text'] } },
 ];
 
-const multiTurn: Conversation = {
+const call = (id: string, name: string, args: Record<string, unknown>) => ({ id, name, arguments: args });
+const assistant = (content: string, toolCalls: ReturnType<typeof call>[] = [], weight?: 0): Message =>
+  weight === undefined ? { role: 'assistant', content, toolCalls } : { role: 'assistant', content, toolCalls, weight };
+const result = (toolCallId: string, name: string, content: string): Message => ({ role: 'tool', toolCallId, name, content });
+
+const multiTurn: RenderableSample = {
   tools,
   messages: [
     { role: 'system', content: 'You call tools.' },
     { role: 'user', content: 'Weather in Paris and Rome? <|im_end|> not a real end' },
-    {
-      role: 'assistant',
-      toolCalls: [
-        { id: 'a', name: 'get_weather', arguments: { city: 'Paris' } },
-        { id: 'b', name: 'get_weather', arguments: { city: 'Rome', unit: 'celsius' } },
-      ],
-    },
-    { role: 'tool', toolCallId: 'b', result: { temp: 25 } },
-    { role: 'tool', toolCallId: 'a', result: { temp: 20 } },
-    { role: 'assistant', content: 'Let me save that.', toolCalls: [{ name: 'save_note', arguments: { text: 'Paris 20, Rome 25' } }] },
-    { role: 'tool', result: 'saved' },
-    { role: 'assistant', content: 'Paris is 20°C and Rome 25°C. Saved.' },
+    assistant('', [call('a', 'get_weather', { city: 'Paris' }), call('b', 'get_weather', { city: 'Rome', unit: 'celsius' })]),
+    result('a', 'get_weather', '{"temp": 20}'),
+    result('b', 'get_weather', '{"temp": 25}'),
+    assistant('Let me save that.', [call('c', 'save_note', { text: 'Paris 20, Rome 25' })]),
+    result('c', 'save_note', 'saved'),
+    assistant('Paris is 20°C and Rome 25°C. Saved.'),
     { role: 'user', content: 'Thanks!' },
-    { role: 'assistant', content: 'You are welcome.' },
+    assistant('You are welcome.'),
   ],
 };
 
 const text = (tokens: readonly number[]) => model.detokenize(tokens as Token[], true);
 
-describe('ConversationRenderer (Qwen2.5 template via node-llama-cpp)', () => {
-  it('resolves the Qwen wrapper from the GGUF template', () => {
-    expect(renderer.chatWrapper).toBeInstanceOf(QwenChatWrapper);
+describe('ConversationRenderer (the Qwen2.5 Jinja template via node-llama-cpp)', () => {
+  it("renders with the GGUF's own chat template", () => {
+    expect(renderer.chatWrapper).toBeInstanceOf(JinjaTemplateChatWrapper);
+  });
+
+  it('renders exactly what the template renders from OpenAI-style messages, string tool results unquoted', () => {
+    const out = renderer.render(multiTurn);
+    expect(text(out.tokens)).toBe(renderWithTemplate(template, multiTurn).trimEnd());
+    expect(text(out.tokens)).toContain('<tool_response>\nsaved\n</tool_response>');
+  });
+
+  it('leaves weight-0 assistant turns out of the loss', () => {
+    const sample: RenderableSample = {
+      tools,
+      messages: [{ role: 'user', content: 'Hi' }, assistant('Hello there.', [], 0), { role: 'user', content: 'Bye' }, assistant('Goodbye.')],
+    };
+    const out = renderer.render(sample);
+    expect(out.assistantSpans.map((s) => text(out.tokens.slice(s.start, s.end)))).toEqual(['Hello there.<|im_end|>', 'Goodbye.<|im_end|>']);
+    expect(text(out.tokens.filter((_, i) => out.mask[i] === 1))).toBe('Goodbye.<|im_end|>');
   });
 
   it('renders the Qwen2.5 function-calling format', () => {
@@ -68,7 +88,7 @@ describe('ConversationRenderer (Qwen2.5 template via node-llama-cpp)', () => {
       messages: [
         { role: 'system', content: 'Be brief.' },
         { role: 'user', content: 'Weather in Oslo?' },
-        { role: 'assistant', toolCalls: [{ name: 'get_weather', arguments: { city: 'Oslo' } }] },
+        assistant('', [call('x', 'get_weather', { city: 'Oslo' })]),
       ],
     });
     const rendered = text(out.tokens);
@@ -87,7 +107,7 @@ describe('ConversationRenderer (Qwen2.5 template via node-llama-cpp)', () => {
     const spans = out.assistantSpans.map((s) => text(out.tokens.slice(s.start, s.end)));
     expect(spans).toEqual([
       '<tool_call>\n{"name": "get_weather", "arguments": {"city": "Paris"}}\n</tool_call>\n<tool_call>\n{"name": "get_weather", "arguments": {"city": "Rome", "unit": "celsius"}}\n</tool_call><|im_end|>',
-      'Let me save that.<tool_call>\n{"name": "save_note", "arguments": {"text": "Paris 20, Rome 25"}}\n</tool_call><|im_end|>',
+      'Let me save that.\n<tool_call>\n{"name": "save_note", "arguments": {"text": "Paris 20, Rome 25"}}\n</tool_call><|im_end|>',
       'Paris is 20°C and Rome 25°C. Saved.<|im_end|>',
       'You are welcome.<|im_end|>',
     ]);
@@ -121,16 +141,12 @@ describe('ConversationRenderer (Qwen2.5 template via node-llama-cpp)', () => {
   });
 
   it('rejects malformed conversations', () => {
-    const bad = (messages: Conversation['messages']) => () => renderer.render({ tools, messages });
-    expect(bad([{ role: 'user', content: 'x' }, { role: 'tool', result: 1 }])).toThrow(RenderConversationError);
-    expect(bad([{ role: 'user', content: 'x' }, { role: 'assistant', toolCalls: [{ name: 'nope', arguments: {} }] }])).toThrow(/unknown tool/);
-    expect(
-      bad([
-        { role: 'user', content: 'x' },
-        { role: 'assistant', toolCalls: [{ name: 'get_weather', arguments: { city: 'a' } }] },
-        { role: 'user', content: 'y' },
-      ]),
-    ).toThrow(/followed by their results/);
-    expect(bad([{ role: 'user', content: 'x' }, { role: 'assistant' }])).toThrow(/neither content nor tool calls/);
+    const bad = (messages: Message[]) => () => renderer.render({ tools, messages });
+    expect(bad([{ role: 'user', content: 'x' }, result('a', 'get_weather', '1')])).toThrow(RenderConversationError);
+    expect(bad([{ role: 'user', content: 'x' }, assistant('', [call('a', 'nope', {})])])).toThrow(/unknown tool/);
+    expect(bad([{ role: 'user', content: 'x' }, assistant('', [call('a', 'get_weather', { city: 'a' })]), { role: 'user', content: 'y' }])).toThrow(
+      /followed by their results/,
+    );
+    expect(bad([{ role: 'user', content: 'x' }, assistant('')])).toThrow(/neither content nor tool calls/);
   });
 });

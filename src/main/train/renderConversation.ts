@@ -1,12 +1,14 @@
 /**
- * Turns a function-calling conversation into training tokens + a loss mask, using node-llama-cpp's
- * own chat wrapper for the model (the one it resolves from the GGUF's chat template, e.g.
- * `QwenChatWrapper` for Qwen2.5). Training text is therefore token-identical to what the runtime
- * puts in the context when it serves the tuned model.
+ * Turns a stored `Sample` into training tokens + a loss mask, rendered with the base model's own Jinja chat
+ * template (the `tokenizer.chat_template` of its GGUF) through node-llama-cpp's `JinjaTemplateChatWrapper`.
+ * That template is the format llama-server `--jinja`, Ollama and LM Studio use, so training, evaluation and
+ * chat all see exactly what the exported model will see. node-llama-cpp's specialised wrappers can differ
+ * from the template (its Qwen wrapper quotes string tool results, its Llama 3.1 wrapper writes another call
+ * syntax), which is why the template itself is the reference here.
  *
  * Mask rule: 1 on tokens the assistant generates at run time (its text, its tool calls and the
  * end-of-turn token that stops each generation), 0 on everything the runtime feeds in (system
- * prompt and tool list, user turns, tool results, role headers).
+ * prompt and tool list, user turns, tool results, role headers) and on assistant turns with `weight: 0`.
  *
  * How the mask is found, generically for any wrapper: node-llama-cpp represents an assistant turn as
  * one `model` history item whose response holds text and function calls *with their results*. At run
@@ -16,8 +18,8 @@
  * token the model must emit.
  */
 import {
+  JinjaTemplateChatWrapper,
   LlamaText,
-  resolveChatWrapper,
   type ChatHistoryItem,
   type ChatModelFunctionCall,
   type ChatModelFunctions,
@@ -28,39 +30,17 @@ import {
   type Token,
   type Tokenizer,
 } from 'node-llama-cpp';
+import type { Sample } from '../../shared/data/conversation.js';
+import type { ToolDefinition } from '../../shared/tools/types.js';
 
-/** A tool the assistant may call: the common core of OpenAI, MCP and Anthropic tool definitions. */
-export interface ToolDefinition {
-  name: string;
-  description?: string;
-  /** JSON Schema of the arguments object. */
-  parameters?: Record<string, unknown>;
-}
-
-export interface ToolCall {
-  /** Optional id, used to match tool results to calls (otherwise they match by position). */
-  id?: string;
-  name: string;
-  arguments: Record<string, unknown>;
-}
-
-export type ConversationMessage =
-  | { role: 'system'; content: string }
-  | { role: 'user'; content: string }
-  | { role: 'assistant'; content?: string; toolCalls?: ToolCall[] }
-  /** `result` is the value the tool returned, exactly as a runtime function handler would return it. */
-  | { role: 'tool'; toolCallId?: string; result: unknown };
-
-export interface Conversation {
-  tools?: ToolDefinition[];
-  messages: ConversationMessage[];
-}
+/** What the renderer reads of a sample: its messages and the tools offered. */
+export type RenderableSample = Pick<Sample, 'messages' | 'tools'>;
 
 export interface RenderedConversation {
   tokens: number[];
   /** Same length as tokens: 1 = assistant-produced (train on it), 0 = context. */
   mask: Uint8Array;
-  /** Half-open token ranges [start, end) of each assistant generation, in order. */
+  /** Half-open token ranges [start, end) of each assistant generation, in order (weight-0 turns included, unmasked). */
   assistantSpans: Array<{ start: number; end: number }>;
 }
 
@@ -84,10 +64,10 @@ export class ConversationRenderer {
   ) {}
 
   /**
-   * Uses the chat wrapper node-llama-cpp resolves for `model` (from its GGUF chat template). A model
-   * loaded with `vocabOnly: true` is enough: only its tokenizer is used.
+   * Renders with the model's own chat template (see `templateChatWrapper`). A model loaded with
+   * `vocabOnly: true` is enough: only its tokenizer and metadata are used.
    */
-  static forModel(model: LlamaModel, chatWrapper: ChatWrapper = resolveChatWrapper(model), options?: ConversationRendererOptions): ConversationRenderer {
+  static forModel(model: LlamaModel, chatWrapper: ChatWrapper = templateChatWrapper(model), options?: ConversationRendererOptions): ConversationRenderer {
     return new ConversationRenderer(chatWrapper, model.tokenizer, options);
   }
 
@@ -107,16 +87,20 @@ export class ConversationRenderer {
   }
 
   /**
-   * The conversation as node-llama-cpp chat history: each assistant message, its tool results and
-   * the assistant's continuation after them form one `model` item, as in a live LlamaChatSession.
+   * The sample as node-llama-cpp chat history: each assistant message, its tool results and the
+   * assistant's continuation after them form one `model` item, as in a live LlamaChatSession.
+   * `generationWeights` holds, per generation in rendering order, the loss weight of the assistant
+   * message that starts it (consecutive assistant messages without results between them are one generation).
    */
-  toChatHistory(conversation: Conversation): ChatHistoryItem[] {
-    const toolNames = new Set((conversation.tools ?? []).map((t) => t.name));
+  toChatHistory(sample: RenderableSample): { history: ChatHistoryItem[]; generationWeights: number[] } {
+    const toolNames = new Set(sample.tools.map((t) => t.name));
     const history: ChatHistoryItem[] = [];
+    const generationWeights: number[] = [];
     let model: ChatModelResponse | undefined;
     let pending: ChatModelFunctionCall[] = [];
-    let pendingIds: Array<string | undefined> = [];
+    let pendingIds: string[] = [];
     let resultsSeen = 0;
+    let afterResults = false;
 
     const closePending = (index: number) => {
       if (pending.length > 0 && resultsSeen < pending.length && resultsSeen > 0) {
@@ -130,7 +114,7 @@ export class ConversationRenderer {
       resultsSeen = 0;
     };
 
-    conversation.messages.forEach((message, index) => {
+    sample.messages.forEach((message, index) => {
       switch (message.role) {
         case 'system':
         case 'user':
@@ -140,13 +124,15 @@ export class ConversationRenderer {
           break;
         case 'assistant': {
           closePending(index);
+          if (model === undefined || afterResults) generationWeights.push(message.weight ?? 1);
+          afterResults = false;
           if (model === undefined) {
             model = { type: 'model', response: [] };
             history.push(model);
           }
-          if (message.content !== undefined && message.content !== '') model.response.push(message.content);
-          (message.toolCalls ?? []).forEach((call, i) => {
-            if (toolNames.size > 0 && !toolNames.has(call.name)) throw new RenderConversationError(`message ${index}: call of unknown tool ${call.name}`);
+          if (message.content !== '') model.response.push(message.content);
+          message.toolCalls.forEach((call, i) => {
+            if (!toolNames.has(call.name)) throw new RenderConversationError(`message ${index}: call of unknown tool ${call.name}`);
             const item: ChatModelFunctionCall = { type: 'functionCall', name: call.name, params: call.arguments, result: undefined };
             // A new assistant message after tool results starts a new call batch.
             if (i === 0) item.startsNewChunk = true;
@@ -159,12 +145,14 @@ export class ConversationRenderer {
         }
         case 'tool': {
           if (pending.length === 0 || resultsSeen >= pending.length) throw new RenderConversationError(`message ${index}: tool result without a matching tool call`);
-          let target = resultsSeen;
-          if (message.toolCallId !== undefined && pendingIds.includes(message.toolCallId)) target = pendingIds.indexOf(message.toolCallId);
+          const byId = pendingIds.indexOf(message.toolCallId);
+          const target = byId >= 0 ? byId : resultsSeen;
           const call = pending[target];
           if (call === undefined || call.result !== undefined) throw new RenderConversationError(`message ${index}: tool call ${target} already has a result`);
-          call.result = message.result;
+          // The string as the template writes a tool message's content (not JSON-quoted).
+          call.result = message.content;
           resultsSeen++;
+          afterResults = true;
           break;
         }
       }
@@ -172,7 +160,7 @@ export class ConversationRenderer {
     if (pending.length > 0 && resultsSeen > 0 && resultsSeen < pending.length) {
       throw new RenderConversationError(`${pending.length - resultsSeen} tool call(s) at the end have no result`);
     }
-    return history;
+    return { history, generationWeights };
   }
 
   /** Tokens of the rendered history, as LlamaChat would evaluate them. */
@@ -191,20 +179,20 @@ export class ConversationRenderer {
    * ends right after that message's end-of-turn token; calls at the very end may lack results (the
    * common "user asks -> assistant calls" training sample).
    */
-  render(conversation: Conversation): RenderedConversation {
-    const history = this.toChatHistory(conversation);
+  render(sample: RenderableSample): RenderedConversation {
+    const { history, generationWeights } = this.toChatHistory(sample);
     const endsWithModel = history.at(-1)?.type === 'model';
     // The wrapper leaves a final model turn open (ready for generation); a trailing empty user turn
     // makes it render the closing tokens, which we cut after the last assistant span.
     const closed: ChatHistoryItem[] = endsWithModel ? [...history, { type: 'user', text: '' }] : history;
-    const full = this.renderHistoryTokens(closed, conversation.tools);
+    const full = this.renderHistoryTokens(closed, sample.tools);
     const mask = new Uint8Array(full.length);
     const spans: Array<{ start: number; end: number }> = [];
 
     history.forEach((item, k) => {
       if (item.type !== 'model') return;
       for (const prefix of generationPrefixes(item)) {
-        const context = this.renderHistoryTokens([...history.slice(0, k), { type: 'model', response: prefix }], conversation.tools);
+        const context = this.renderHistoryTokens([...history.slice(0, k), { type: 'model', response: prefix }], sample.tools);
         if (!isPrefix(context, full)) {
           throw new RenderConversationError(`the ${this.chatWrapper.wrapperName} wrapper does not render assistant turn ${k} as a token prefix of the conversation`);
         }
@@ -212,24 +200,38 @@ export class ConversationRenderer {
         while (end < full.length && !this.tokenizer.isEogToken(full[end]!)) end++;
         if (end >= full.length) throw new RenderConversationError(`no end-of-generation token after assistant turn ${k}`);
         end++; // include the end-of-turn token: the model must learn to stop
-        mask.fill(1, context.length, end);
+        if (generationWeights[spans.length] !== 0) mask.fill(1, context.length, end);
         spans.push({ start: context.length, end });
       }
     });
 
+    if (spans.length !== generationWeights.length) {
+      throw new RenderConversationError(`${generationWeights.length} assistant generations but ${spans.length} rendered spans`);
+    }
     const length = endsWithModel ? (spans.at(-1)?.end ?? full.length) : full.length;
     return { tokens: full.slice(0, length), mask: mask.slice(0, length), assistantSpans: spans };
   }
 
   /**
-   * The tokens the runtime evaluates before the assistant answers `conversation` (which must not end
+   * The tokens the runtime evaluates before the assistant answers `sample` (which must not end
    * with an assistant message): the prompt for evaluation and held-out tests.
    */
-  renderPrompt(conversation: Conversation): Token[] {
-    const history = this.toChatHistory(conversation);
+  renderPrompt(sample: RenderableSample): Token[] {
+    const { history } = this.toChatHistory(sample);
     if (history.at(-1)?.type === 'model') throw new RenderConversationError('the conversation already ends with an assistant turn');
-    return this.renderHistoryTokens([...history, { type: 'model', response: [] }], conversation.tools);
+    return this.renderHistoryTokens([...history, { type: 'model', response: [] }], sample.tools);
   }
+}
+
+/**
+ * The chat wrapper that renders exactly as the model's GGUF chat template: node-llama-cpp's
+ * `JinjaTemplateChatWrapper`, with the template's own call syntax extracted for function calling.
+ * `reasoning` sets the template's thinking switch (`enable_thinking` in Qwen3); default off.
+ */
+export function templateChatWrapper(model: LlamaModel, options: { reasoning?: boolean } = {}): JinjaTemplateChatWrapper {
+  const template = model.fileInfo.metadata.tokenizer?.chat_template;
+  if (typeof template !== 'string' || template === '') throw new RenderConversationError('the model has no chat template (tokenizer.chat_template)');
+  return new JinjaTemplateChatWrapper({ template, reasoning: options.reasoning ?? false });
 }
 
 /**
@@ -256,7 +258,7 @@ function isPrefix(prefix: readonly number[], full: readonly number[]): boolean {
 }
 
 export interface ParsedAssistantTurn {
-  /** Text before the first call (or the whole answer when there is no call), without the end-of-turn text. */
+  /** Text before the first call without trailing whitespace, or the whole answer when there is no call, without the end-of-turn text. */
   text: string;
   calls: Array<{ name: string; arguments: unknown }>;
 }
@@ -280,8 +282,8 @@ export function parseAssistantText(chatWrapper: ChatWrapper, generated: string, 
   let rest = generated.endsWith(endOfTurn) ? generated.slice(0, -endOfTurn.length) : generated;
   const first = rest.indexOf(prefix);
   if (first < 0) return { text: rest, calls: [] };
-  let text = rest.slice(0, first);
-  if (call.optionalPrefixSpace && text.endsWith(' ')) text = text.slice(0, -1);
+  // Templates separate text from the calls after it (Qwen2.5 writes a line break): not part of the text.
+  const text = rest.slice(0, first).trimEnd();
   rest = rest.slice(first);
   const calls: ParsedAssistantTurn['calls'] = [];
   while (rest.startsWith(prefix)) {

@@ -5,7 +5,8 @@
  * Held-out cities never occur in training, so a model can only pass by *copying* the city from the user
  * turn into the call, which is what tool calling needs.
  */
-import type { Conversation, ToolDefinition } from './renderConversation.js';
+import type { ToolDefinition } from '../../shared/tools/types.js';
+import type { RenderableSample } from './renderConversation.js';
 import { mulberry32 } from '../../shared/mulberry32.js';
 
 export const WEATHER_TOOLS: ToolDefinition[] = [
@@ -41,9 +42,9 @@ export function singleTokenWords(vocabulary: readonly string[], count: number, s
 }
 
 export interface WeatherSample {
-  conversation: Conversation;
+  conversation: RenderableSample;
   /** The prompt-only conversation (system + user), for generation. */
-  prompt: Conversation;
+  prompt: RenderableSample;
   /** The exact assistant call text the Qwen2.5 template renders. */
   expectedCall: string;
   city: string;
@@ -73,14 +74,17 @@ export function weatherSamples(cities: readonly string[], seed: number, options:
     const unit = r < 1 - unitShare ? undefined : r < 1 - unitShare / 2 ? 'celsius' : 'fahrenheit';
     const template = USER_TEMPLATES[Math.floor(rand() * USER_TEMPLATES.length)]!;
     const args: Record<string, unknown> = unit === undefined ? { city } : { city, unit };
-    const prompt: Conversation = {
+    const prompt: RenderableSample = {
       tools: WEATHER_TOOLS,
       messages: [
         { role: 'system', content: WEATHER_SYSTEM_PROMPT },
         { role: 'user', content: template(city, unit) },
       ],
     };
-    const conversation: Conversation = { tools: WEATHER_TOOLS, messages: [...prompt.messages, { role: 'assistant', toolCalls: [{ name: 'get_weather', arguments: args }] }] };
+    const conversation: RenderableSample = {
+      tools: WEATHER_TOOLS,
+      messages: [...prompt.messages, { role: 'assistant', content: '', toolCalls: [{ id: 'call_1', name: 'get_weather', arguments: args }] }],
+    };
     const expectedCall = `<tool_call>\n{"name": "get_weather", "arguments": ${JSON.stringify(args).replace(/":"/g, '": "').replace(/","/g, '", "')}}\n</tool_call>`;
     return { conversation, prompt, expectedCall, city, unit };
   });
