@@ -54,3 +54,8 @@ export function deserializeError(value: SerializedError): ToolTuneError {
   const code: ErrorCode = KNOWN_CODES.has(value.code) ? value.code : 'internal';
   return new ToolTuneError(code, value.message, value.details);
 }
+
+/** The message of anything thrown. */
+export function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

@@ -8,6 +8,9 @@ import type { DataWorkerHandlers, DataWorkerOutcome, DataWorkerRun } from './dat
 import type { PreparedBatch } from './preparedSample';
 import type { SampleStore } from './sampleStore';
 
+/** The jobs this class runs; train jobs share the table but belong to the train service. */
+const DATA_KINDS = "kind IN ('generate', 'import')";
+
 /** Progress events per job: at most one per interval (the last one always goes out). */
 const PROGRESS_INTERVAL_MS = 100;
 /** `didChange` while a job writes: often enough for a live table, rare enough not to flood it. */
@@ -90,7 +93,7 @@ export class DataJobs {
   }
 
   list(projectId: string): JobInfo[] {
-    const rows = this.db.prepare('SELECT * FROM jobs WHERE project_id = ? ORDER BY created_at DESC, rowid DESC').all(projectId) as JobDbRow[];
+    const rows = this.db.prepare(`SELECT * FROM jobs WHERE project_id = ? AND ${DATA_KINDS} ORDER BY created_at DESC, rowid DESC`).all(projectId) as JobDbRow[];
     return rows.map(toJobInfo);
   }
 
@@ -222,7 +225,7 @@ export class DataJobs {
 
   /** Jobs left `running` by a process that is gone (a crash, a kill) are marked interrupted. */
   private markInterrupted(): void {
-    const rows = this.db.prepare("SELECT id, owner_pid FROM jobs WHERE state = 'running'").all() as Pick<JobDbRow, 'id' | 'owner_pid'>[];
+    const rows = this.db.prepare(`SELECT id, owner_pid FROM jobs WHERE state = 'running' AND ${DATA_KINDS}`).all() as Pick<JobDbRow, 'id' | 'owner_pid'>[];
     const mark = this.db.prepare(
       "UPDATE jobs SET state = 'interrupted', message = 'ToolTune stopped while this job ran.', updated_at = ? WHERE id = ?",
     );
@@ -232,12 +235,12 @@ export class DataJobs {
   }
 
   private find(jobId: string): JobInfo | undefined {
-    const row = this.db.prepare('SELECT * FROM jobs WHERE id = ?').get(jobId) as JobDbRow | undefined;
+    const row = this.db.prepare(`SELECT * FROM jobs WHERE id = ? AND ${DATA_KINDS}`).get(jobId) as JobDbRow | undefined;
     return row && toJobInfo(row);
   }
 
   private row(jobId: string): JobDbRow {
-    const row = this.db.prepare('SELECT * FROM jobs WHERE id = ?').get(jobId) as JobDbRow | undefined;
+    const row = this.db.prepare(`SELECT * FROM jobs WHERE id = ? AND ${DATA_KINDS}`).get(jobId) as JobDbRow | undefined;
     if (!row) throw new ToolTuneError('not-found', `No job with id ${jobId}.`);
     return row;
   }

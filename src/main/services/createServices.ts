@@ -7,6 +7,9 @@ import { RpcServer } from '../transport/rpcServer';
 import { AppService } from './app';
 import { DataService } from './data';
 import { seedDemoProject } from './demoProject';
+import { ModelService, modelsDirOf } from './models';
+import { TrainService } from './train';
+import { findNativeBinDir } from '../train/trainerProcess';
 import { ProjectService } from './projects';
 import { ToolService } from './tools';
 
@@ -15,6 +18,9 @@ export interface Services {
   events: EventHub;
   server: RpcServer;
   implementations: Implementations;
+  /** The concrete services, for what the contract does not carry (waiting on a job in tests and the CLI). */
+  data: DataService;
+  train: TrainService;
   dispose(): void;
 }
 
@@ -25,6 +31,8 @@ export async function createServices(options: {
   dataDir: string;
   mode: AppInfo['mode'];
   version: string;
+  /** Folder of tooltune-train; default: the built one (`findNativeBinDir`), null when none. */
+  nativeBinDir?: string | null;
 }): Promise<Services> {
   mkdirSync(options.dataDir, { recursive: true });
   const db = openDatabase(join(options.dataDir, DATABASE_FILE));
@@ -44,14 +52,23 @@ export async function createServices(options: {
     throw error;
   }
   const data = new DataService(db, options.dataDir, projects, tools, events);
-  const implementations: Implementations = { app, projects, tools, data };
+  const models = new ModelService(db, modelsDirOf(options.dataDir), events);
+  const train = new TrainService(db, projects, models, events, {
+    dataDir: options.dataDir,
+    appVersion: options.version,
+    binDir: options.nativeBinDir !== undefined ? options.nativeBinDir : findNativeBinDir(),
+  });
+  const implementations: Implementations = { app, projects, tools, data, models, train };
   return {
     db,
     events,
     server: new RpcServer(implementations),
     implementations,
+    data,
+    train,
     dispose: () => {
       data.dispose();
+      train.dispose();
       db.close();
     },
   };

@@ -13,9 +13,12 @@ export interface TempServices {
   dispose(): void;
 }
 
-/** Real services on a throwaway data folder, reached through the validated RPC path. */
-export async function createTempServices(): Promise<TempServices> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'tooltune-test-'));
+/**
+ * Real services on a throwaway data folder, reached through the validated RPC path. With `dataDir` they open
+ * an existing folder (a restart) and `dispose` leaves it in place.
+ */
+export async function createTempServices(options: { dataDir?: string } = {}): Promise<TempServices> {
+  const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'tooltune-test-'));
   const services = await createServices({ dataDir, mode: 'cli', version: '0.0.0-test' });
   const client = createRpcClient(inProcessTransport(services.server, services.events));
   return {
@@ -25,7 +28,7 @@ export async function createTempServices(): Promise<TempServices> {
     dispose() {
       client.dispose();
       services.dispose();
-      rmSync(dataDir, { recursive: true, force: true });
+      if (options.dataDir === undefined) rmSync(dataDir, { recursive: true, force: true });
     },
   };
 }

@@ -36,12 +36,22 @@ import type { ToolDefinition } from '../../shared/tools/types.js';
 /** What the renderer reads of a sample: its messages and the tools offered. */
 export type RenderableSample = Pick<Sample, 'messages' | 'tools'>;
 
+/** What the model must produce in one generation of a sample. */
+export interface ExpectedGeneration {
+  /** 0: a `weight: 0` turn, rendered but not trained. */
+  weight: number;
+  text: string;
+  calls: Array<{ name: string; arguments: Record<string, unknown> }>;
+}
+
 export interface RenderedConversation {
   tokens: number[];
   /** Same length as tokens: 1 = assistant-produced (train on it), 0 = context. */
   mask: Uint8Array;
   /** Half-open token ranges [start, end) of each assistant generation, in order (weight-0 turns included, unmasked). */
   assistantSpans: Array<{ start: number; end: number }>;
+  /** Same length as assistantSpans: what each span must parse back into. */
+  generations: ExpectedGeneration[];
 }
 
 export class RenderConversationError extends Error {
@@ -89,13 +99,14 @@ export class ConversationRenderer {
   /**
    * The sample as node-llama-cpp chat history: each assistant message, its tool results and the
    * assistant's continuation after them form one `model` item, as in a live LlamaChatSession.
-   * `generationWeights` holds, per generation in rendering order, the loss weight of the assistant
-   * message that starts it (consecutive assistant messages without results between them are one generation).
+   * `generations` holds, per generation in rendering order, what the model must produce there: the loss weight
+   * of the assistant message that starts it, its text and its calls (consecutive assistant messages without
+   * results between them are one generation).
    */
-  toChatHistory(sample: RenderableSample): { history: ChatHistoryItem[]; generationWeights: number[] } {
+  toChatHistory(sample: RenderableSample): { history: ChatHistoryItem[]; generations: ExpectedGeneration[] } {
     const toolNames = new Set(sample.tools.map((t) => t.name));
     const history: ChatHistoryItem[] = [];
-    const generationWeights: number[] = [];
+    const generations: ExpectedGeneration[] = [];
     let model: ChatModelResponse | undefined;
     let pending: ChatModelFunctionCall[] = [];
     let pendingIds: string[] = [];
@@ -124,7 +135,12 @@ export class ConversationRenderer {
           break;
         case 'assistant': {
           closePending(index);
-          if (model === undefined || afterResults) generationWeights.push(message.weight ?? 1);
+          if (model === undefined || afterResults) generations.push({ weight: message.weight ?? 1, text: '', calls: [] });
+          const generation = generations.at(-1);
+          if (generation) {
+            generation.text += message.content;
+            generation.calls.push(...message.toolCalls.map((call) => ({ name: call.name, arguments: call.arguments })));
+          }
           afterResults = false;
           if (model === undefined) {
             model = { type: 'model', response: [] };
@@ -160,7 +176,7 @@ export class ConversationRenderer {
     if (pending.length > 0 && resultsSeen > 0 && resultsSeen < pending.length) {
       throw new RenderConversationError(`${pending.length - resultsSeen} tool call(s) at the end have no result`);
     }
-    return { history, generationWeights };
+    return { history, generations };
   }
 
   /** Tokens of the rendered history, as LlamaChat would evaluate them. */
@@ -180,7 +196,7 @@ export class ConversationRenderer {
    * common "user asks -> assistant calls" training sample).
    */
   render(sample: RenderableSample): RenderedConversation {
-    const { history, generationWeights } = this.toChatHistory(sample);
+    const { history, generations } = this.toChatHistory(sample);
     const endsWithModel = history.at(-1)?.type === 'model';
     // The wrapper leaves a final model turn open (ready for generation); a trailing empty user turn
     // makes it render the closing tokens, which we cut after the last assistant span.
@@ -200,16 +216,16 @@ export class ConversationRenderer {
         while (end < full.length && !this.tokenizer.isEogToken(full[end]!)) end++;
         if (end >= full.length) throw new RenderConversationError(`no end-of-generation token after assistant turn ${k}`);
         end++; // include the end-of-turn token: the model must learn to stop
-        if (generationWeights[spans.length] !== 0) mask.fill(1, context.length, end);
+        if (generations[spans.length]?.weight !== 0) mask.fill(1, context.length, end);
         spans.push({ start: context.length, end });
       }
     });
 
-    if (spans.length !== generationWeights.length) {
-      throw new RenderConversationError(`${generationWeights.length} assistant generations but ${spans.length} rendered spans`);
+    if (spans.length !== generations.length) {
+      throw new RenderConversationError(`${generations.length} assistant generations but ${spans.length} rendered spans`);
     }
     const length = endsWithModel ? (spans.at(-1)?.end ?? full.length) : full.length;
-    return { tokens: full.slice(0, length), mask: mask.slice(0, length), assistantSpans: spans };
+    return { tokens: full.slice(0, length), mask: mask.slice(0, length), assistantSpans: spans, generations };
   }
 
   /**

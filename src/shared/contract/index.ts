@@ -4,6 +4,8 @@
  */
 import { appContract } from './app';
 import { dataContract } from './data';
+import { modelsContract } from './models';
+import { trainContract } from './train';
 import { projectsContract } from './projects';
 import type { ServiceImpl, ServiceProxy } from './spec';
 import { toolsContract } from './tools';
@@ -13,6 +15,8 @@ export const contract = {
   projects: projectsContract,
   tools: toolsContract,
   data: dataContract,
+  models: modelsContract,
+  train: trainContract,
 } as const;
 
 export type Contract = typeof contract;
@@ -24,6 +28,9 @@ export type Implementations = { [S in ServiceName]: ServiceImpl<Contract[S]> };
 export type { AppInfo, AppSettings, Locale } from './app';
 export { LOCALES } from './app';
 export type { ProjectSummary } from './projects';
+export type { LoraTarget, RunArtifact, RunDetail, RunLive, RunPhase, RunProgress, RunRepro, TrainSettings, TrainingRun } from './train';
+export { LORA_TARGETS } from './train';
+export type { BaseModel, ModelFileInfo, ModelFileState, ModelSource } from './models';
 export { PROJECT_NAME_MAX } from './projects';
 export type { StoredTool, ToolExportFormat, ToolOrigin } from './tools';
 export { IMPORT_TEXT_MAX } from './tools';

@@ -1,0 +1,132 @@
+import { existsSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ProjectSummary } from '../../shared/contract';
+import { createTempServices, type TempServices } from '../testing/tempServices';
+import { findNativeBinDir } from '../train/trainerProcess';
+import { DEMO_PROJECT_NAME } from './demoProject';
+
+const binDir = findNativeBinDir({ preferCuda: false });
+
+function trainerPidOf(t: TempServices, runId: string): number {
+  return t.services.db.prepare('SELECT trainer_pid FROM training_runs WHERE id = ?').pluck().get(runId) as number;
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function frozenDemo(t: TempServices, count: number): Promise<ProjectSummary> {
+  const demo = (await t.api.projects.list({})).find((p) => p.name === DEMO_PROJECT_NAME);
+  if (!demo) throw new Error('no Demo project');
+  const { jobId } = await t.api.data.generate({ projectId: demo.id, count, seed: 7 });
+  await t.services.data.whenJobSettled(jobId);
+  await t.api.data.split({ projectId: demo.id, evalFraction: 0.1, seed: 1 });
+  await t.api.data.freeze({ projectId: demo.id, name: 'v1' });
+  return demo;
+}
+
+describe.skipIf(binDir === null)('Train service on the Demo project (native)', () => {
+  let t: TempServices;
+  beforeAll(async () => {
+    t = await createTempServices();
+  });
+  afterAll(() => t?.dispose());
+
+  it('renders a frozen version with the demo base, trains detached and records the adapter with hashes', async () => {
+    const demo = await frozenDemo(t, 40);
+    const started = await t.api.train.start({ projectId: demo.id, settings: { maxSteps: 4, contextLength: 512, threads: 2, checkpointEvery: 2 } });
+    expect(started.state).toBe('running');
+    const run = await t.services.train.whenSettled(started.id);
+    const detail = await t.api.train.run({ runId: started.id });
+    expect(run.state, `${run.message}\n${detail.logTail.join('\n')}`).toBe('done');
+    expect(run.data?.excludedSamples).toBe(0);
+    expect(run.data?.trainSamples).toBeGreaterThan(30);
+    expect(run.step).toBe(run.totalSteps);
+    expect(detail.curve.length).toBe(run.totalSteps);
+    expect(detail.preview?.pieces.some((p) => p.trained)).toBe(true);
+    const adapter = run.artifacts.find((a) => a.kind === 'adapter');
+    expect(adapter && existsSync(adapter.path)).toBe(true);
+    expect(adapter?.sha256).toMatch(/^[0-9a-f]{64}$/);
+    expect(run.repro?.baseSha256).toMatch(/^[0-9a-f]{64}$/);
+    expect(run.repro?.datasetHash).toBeTruthy();
+  }, 300_000);
+});
+
+describe.skipIf(binDir === null)('Train runs outlive their process, stop and resume (native)', () => {
+  let t: TempServices;
+  let demo: ProjectSummary;
+  beforeAll(async () => {
+    t = await createTempServices();
+    demo = await frozenDemo(t, 40);
+  }, 120_000);
+  afterAll(() => t?.dispose());
+
+  const waitFor = async (what: () => Promise<boolean>, timeoutMs = 120_000) => {
+    const until = Date.now() + timeoutMs;
+    while (!(await what())) {
+      if (Date.now() > until) throw new Error('timed out');
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+  };
+  const settings = { maxSteps: 24, contextLength: 512, threads: 1, checkpointEvery: 4 };
+
+  it('stops with a checkpoint, resumes from it and finishes', async () => {
+    const started = await t.api.train.start({ projectId: demo.id, settings });
+    await waitFor(async () => (await t.api.train.run({ runId: started.id })).step >= 3);
+    await t.api.train.stop({ runId: started.id });
+    const stopped = await t.services.train.whenSettled(started.id);
+    expect(stopped.state).toBe('cancelled');
+    expect(stopped.message).toMatch(/Stopped at step \d+/);
+    expect(stopped.artifacts.some((a) => a.kind === 'checkpoint')).toBe(true);
+    expect(stopped.step).toBeLessThan(stopped.totalSteps);
+
+    await t.api.train.resume({ runId: started.id });
+    const done = await t.services.train.whenSettled(started.id);
+    expect(done.state, done.message ?? '').toBe('done');
+    const detail = await t.api.train.run({ runId: started.id });
+    expect(detail.curve.map((p) => p.step)).toEqual(Array.from({ length: done.totalSteps }, (_, i) => i + 1));
+  }, 300_000);
+
+  it('keeps training when the services close, and the next start re-attaches to the run', async () => {
+    const started = await t.api.train.start({ projectId: demo.id, settings });
+    await waitFor(async () => (await t.api.train.run({ runId: started.id })).phase === 'training');
+    t.services.dispose(); // the app closes; the detached trainer goes on
+    const reopened = await createTempServices({ dataDir: t.dataDir });
+    try {
+      const attached = await reopened.api.train.run({ runId: started.id });
+      expect(attached.state).toBe('running');
+      const done = await reopened.services.train.whenSettled(started.id);
+      expect(done.state, done.message ?? '').toBe('done');
+      expect(done.artifacts.some((a) => a.kind === 'adapter')).toBe(true);
+    } finally {
+      reopened.dispose();
+      t = await createTempServices({ dataDir: t.dataDir });
+    }
+  }, 300_000);
+
+  it('marks a run whose trainer died without a word interrupted, and resumes it', async () => {
+    const started = await t.api.train.start({ projectId: demo.id, settings });
+    await waitFor(async () => (await t.api.train.run({ runId: started.id })).step >= 6);
+    const pid = trainerPidOf(t, started.id);
+    t.services.dispose();
+    // The machine "stops": the trainer is killed outright, no final report.
+    process.kill(pid, 'SIGKILL');
+    await waitFor(async () => !alive(pid), 10_000);
+    const reopened = await createTempServices({ dataDir: t.dataDir });
+    try {
+      const interrupted = await reopened.services.train.whenSettled(started.id);
+      expect(interrupted.state).toBe('interrupted');
+      await reopened.api.train.resume({ runId: started.id });
+      const done = await reopened.services.train.whenSettled(started.id);
+      expect(done.state, done.message ?? '').toBe('done');
+    } finally {
+      reopened.dispose();
+      t = await createTempServices({ dataDir: t.dataDir });
+    }
+  }, 300_000);
+});

@@ -1,0 +1,435 @@
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Database } from 'better-sqlite3';
+import type { Contract } from '../../shared/contract';
+import type { BaseModel } from '../../shared/contract/models';
+import type { RunArtifact, RunDetail, RunRepro, TrainSettings, TrainingRun } from '../../shared/contract/train';
+import type { ServiceImpl } from '../../shared/contract/spec';
+import { ToolTuneError, errorMessage } from '../../shared/errors';
+import { DatasetVersions } from '../data/datasetVersions';
+import { hashFile } from '../models/modelInspection';
+import { cpuLlamaRuntime } from '../models/llamaRuntime';
+import { projectDir } from '../paths';
+import { writeTtdsFile, vocabOfModel } from '../train/datasetFile';
+import { EVENTS_FILE, EventFileTail, LOG_FILE, isProcessAlive, signalStop, spawnDetachedTrainer, tailLines } from '../train/detachedTrainer';
+import { renderDataset, type ExcludedSample, type RenderedPreview } from '../train/renderDataset';
+import { RunStore, type StoredRun } from '../train/runStore';
+import { checkSettings, defaultTrainSettings } from '../train/trainDefaults';
+import { explainTrainerFailure, type TrainerEvent, type TrainerOptions } from '../train/trainerProcess';
+import type { EventHub } from '../transport/eventHub';
+import { DEMO_PROJECT_NAME } from './demoProject';
+import type { ModelService } from './models';
+import type { ProjectService } from './projects';
+
+/** How often a running run's events file is read. */
+const POLL_MS = 500;
+const TRAIN_FILE = 'train.ttds';
+const EVAL_FILE = 'eval.ttds';
+const OPTIONS_FILE = 'trainer-options.json';
+const EXCLUDED_FILE = 'excluded.json';
+const PREVIEW_FILE = 'preview.json';
+const CHECKPOINTS_DIR = 'checkpoints';
+const ADAPTER_FILE = 'adapter.gguf';
+
+export interface TrainServiceOptions {
+  dataDir: string;
+  appVersion: string;
+  /** Folder holding tooltune-train, or null when it is not built. */
+  binDir: string | null;
+}
+
+function publicRun(run: StoredRun): TrainingRun {
+  const { dir: _dir, jobId: _jobId, trainerPid: _pid, ...rest } = run;
+  return rest;
+}
+
+function readJson<T>(path: string, fallback: T): T {
+  try {
+    return JSON.parse(readFileSync(path, 'utf8')) as T;
+  } catch {
+    return fallback;
+  }
+}
+
+/** Only a live tooltune-train counts: after a reboot the pid may belong to anything. */
+function isTrainerAlive(pid: number): boolean {
+  if (!isProcessAlive(pid)) return false;
+  if (process.platform !== 'linux') return true;
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('tooltune-train');
+  } catch {
+    return false;
+  }
+}
+
+function buildStamp(binDir: string | null): { key: string | null; flags: string[] } {
+  const stamp = binDir ? readJson<{ key?: string; cmakeArgs?: string[] } | null>(join(binDir, '.build-stamp.json'), null) : null;
+  return { key: stamp?.key ?? null, flags: stamp?.cmakeArgs ?? [] };
+}
+
+/** The newest checkpoint of a run's folder (`checkpoints/latest` names it), or null. */
+function latestCheckpoint(dir: string): string | null {
+  const latest = join(dir, CHECKPOINTS_DIR, 'latest');
+  if (!existsSync(latest)) return null;
+  const name = readFileSync(latest, 'utf8').trim();
+  return name === '' ? null : join(dir, CHECKPOINTS_DIR, name);
+}
+
+/** A watcher per run this process follows: it reads the events file until the trainer is gone. */
+interface Watcher {
+  timer: NodeJS.Timeout;
+  tail: EventFileTail;
+  exit: { code: number | null; signal: NodeJS.Signals | null } | null;
+  /** True when this process spawned the trainer, so `exit` will be known. */
+  ownChild: boolean;
+  final: TrainerEvent | null;
+}
+
+export class TrainService implements ServiceImpl<Contract['train']> {
+  private readonly store: RunStore;
+  private readonly versions: DatasetVersions;
+  private readonly watchers = new Map<string, Watcher>();
+  /** Runs whose preparation was asked to stop before the trainer started. */
+  private readonly stopRequested = new Set<string>();
+
+  constructor(
+    db: Database,
+    private readonly projects: ProjectService,
+    private readonly models: ModelService,
+    private readonly events: EventHub,
+    private readonly options: TrainServiceOptions,
+  ) {
+    this.store = new RunStore(db);
+    this.versions = new DatasetVersions(db);
+    this.reattach();
+  }
+
+  defaults({ projectId, modelId }: { projectId: string; modelId?: string }): TrainSettings {
+    const model = modelId !== undefined ? this.models.get(modelId) : this.models.projectBase({ projectId });
+    if (!model) throw new ToolTuneError('conflict', 'Choose a base model for this project first.');
+    return defaultTrainSettings(model.info);
+  }
+
+  async start(params: { projectId: string; versionId?: string; modelId?: string; settings?: Partial<TrainSettings>; fromRunId?: string }): Promise<TrainingRun> {
+    const project = this.projects.get({ id: params.projectId });
+    const version = params.versionId !== undefined ? this.versions.get(project.id, params.versionId) : this.versions.list(project.id)[0];
+    if (!version) throw new ToolTuneError('conflict', 'Freeze a dataset version in the Data step first: a run trains on a frozen version.');
+    const model = await this.baseFor(project.id, project.name, params.modelId);
+    if (model.fileState !== 'ok') throw new ToolTuneError('conflict', `The base model file ${model.path} is ${model.fileState}: add it again.`);
+    if (!model.info.toolCalling.supported) throw new ToolTuneError('invalid-input', `${model.displayName} cannot be trained for tool calling: ${model.info.toolCalling.reason}.`);
+    if (!this.options.binDir) throw new ToolTuneError('unavailable', 'The trainer (tooltune-train) is not built: run `npm run build:native`.');
+    const settings: TrainSettings = { ...defaultTrainSettings(model.info), ...params.settings };
+    checkSettings(settings, model.info);
+    const initAdapter = params.fromRunId !== undefined ? this.checkpointAdapterOf(params.fromRunId, settings) : undefined;
+
+    const run = this.store.create({
+      projectId: project.id,
+      modelId: model.id,
+      versionId: version.id,
+      settings,
+      dir: (seq, id) => join(projectDir(this.options.dataDir, project.id), 'runs', `run-${seq}-${id.slice(0, 8)}`),
+    });
+    mkdirSync(run.dir, { recursive: true });
+    this.changed(project.id);
+    void this.prepareAndLaunch(run, model, version.id, version.contentHash, initAdapter).catch((error: unknown) => {
+      this.store.finish(run.id, { state: 'failed', message: `Preparing the run failed: ${errorMessage(error)}` });
+      this.announce(run.id);
+    });
+    return publicRun(this.store.get(run.id));
+  }
+
+  stop({ runId }: { runId: string }): TrainingRun {
+    const run = this.store.get(runId);
+    if (run.state !== 'running') throw new ToolTuneError('conflict', `Only a running run can be stopped; this one is ${run.state}.`);
+    if (run.trainerPid === null) this.stopRequested.add(runId);
+    else signalStop(run.trainerPid);
+    return publicRun(run);
+  }
+
+  async resume({ runId }: { runId: string }): Promise<TrainingRun> {
+    const run = this.store.get(runId);
+    if (run.state !== 'cancelled' && run.state !== 'interrupted') {
+      throw new ToolTuneError('conflict', `Only a stopped or interrupted run can be resumed; this one is ${run.state}.`);
+    }
+    const options = readJson<TrainerOptions | null>(join(run.dir, OPTIONS_FILE), null);
+    if (!options || !latestCheckpoint(run.dir)) {
+      throw new ToolTuneError('conflict', 'This run has no checkpoint to resume from: start a new run (its settings can be copied).');
+    }
+    if (!this.options.binDir) throw new ToolTuneError('unavailable', 'The trainer (tooltune-train) is not built: run `npm run build:native`.');
+    this.store.restart(runId);
+    await this.launch(this.store.get(runId), { ...options, resume: true, initAdapter: undefined }, run.repro);
+    return publicRun(this.store.get(runId));
+  }
+
+  runs({ projectId }: { projectId: string }): TrainingRun[] {
+    return this.store.list(projectId).map(publicRun);
+  }
+
+  run({ runId }: { runId: string }): RunDetail {
+    const run = this.store.get(runId);
+    const curve = new Map<number, { step: number; loss: number | null; valLoss: number | null }>();
+    for (const event of new EventFileTail(join(run.dir, EVENTS_FILE)).read()) {
+      if (event.type !== 'progress') continue;
+      // A resumed run repeats the steps after its checkpoint: the latest report of a step wins.
+      curve.set(event.step, { step: event.step, loss: event.loss, valLoss: event.val_loss ?? null });
+    }
+    return {
+      ...publicRun(run),
+      curve: [...curve.values()].sort((a, b) => a.step - b.step),
+      logTail: tailLines(join(run.dir, LOG_FILE), 40),
+      excluded: readJson<ExcludedSample[]>(join(run.dir, EXCLUDED_FILE), []),
+      preview: readJson<RenderedPreview | null>(join(run.dir, PREVIEW_FILE), null),
+    };
+  }
+
+  /** Stops following runs; the trainers themselves keep running and are re-attached on the next start. */
+  dispose(): void {
+    for (const watcher of this.watchers.values()) clearInterval(watcher.timer);
+    this.watchers.clear();
+  }
+
+  /** Settles when the run is no longer running (for `--wait` and tests). */
+  whenSettled(runId: string): Promise<TrainingRun> {
+    return new Promise((resolve) => {
+      const check = () => {
+        const run = this.store.get(runId);
+        if (run.state !== 'running') resolve(publicRun(run));
+        else setTimeout(check, POLL_MS);
+      };
+      check();
+    });
+  }
+
+  private async baseFor(projectId: string, projectName: string, modelId: string | undefined): Promise<BaseModel> {
+    if (modelId !== undefined) return this.models.get(modelId);
+    const base = this.models.projectBase({ projectId });
+    if (base) return base;
+    if (projectName !== DEMO_PROJECT_NAME) throw new ToolTuneError('conflict', 'Choose a base model for this project first.');
+    const demo = await this.models.ensureDemo();
+    this.models.setProjectBase({ projectId, modelId: demo.id });
+    return demo;
+  }
+
+  private checkpointAdapterOf(runId: string, settings: TrainSettings): string {
+    const from = this.store.get(runId);
+    const checkpoint = latestCheckpoint(from.dir);
+    if (!checkpoint) throw new ToolTuneError('conflict', `Run ${from.seq} has no kept checkpoint to start from.`);
+    if (from.settings.rank !== settings.rank || from.settings.alpha !== settings.alpha || from.settings.targets.join() !== settings.targets.join()) {
+      throw new ToolTuneError('invalid-input', `A run started from run ${from.seq}'s checkpoint needs its rank, alpha and targets.`);
+    }
+    return join(checkpoint, ADAPTER_FILE);
+  }
+
+  private async prepareAndLaunch(run: StoredRun, base: BaseModel, versionId: string, datasetHash: string, initAdapter: string | undefined): Promise<void> {
+    const llama = await cpuLlamaRuntime();
+    const vocabModel = await llama.loadModel({ modelPath: base.path, vocabOnly: true });
+    let rendered;
+    try {
+      rendered = await renderDataset(vocabModel, this.versions.samples(run.projectId, versionId));
+    } finally {
+      await vocabModel.dispose();
+    }
+    writeFileSync(join(run.dir, EXCLUDED_FILE), JSON.stringify(rendered.excluded));
+    writeFileSync(join(run.dir, PREVIEW_FILE), JSON.stringify(rendered.preview));
+    const total = rendered.train.length + rendered.eval.length + rendered.excluded.length;
+    this.store.setData(run.id, {
+      trainSamples: rendered.train.length,
+      evalSamples: rendered.eval.length,
+      excludedSamples: rendered.excluded.length,
+      trainTokens: rendered.trainTokens,
+      targetTokens: rendered.targetTokens,
+      longestSample: rendered.longest,
+    });
+    if (this.stopRequested.delete(run.id)) {
+      this.store.finish(run.id, { state: 'cancelled', message: 'Stopped before training began.' });
+      return this.announce(run.id);
+    }
+    const share = total === 0 ? 0 : rendered.excluded.length / total;
+    if (rendered.train.length === 0 || share > run.settings.maxExcludedShare) {
+      const first = rendered.excluded[0];
+      this.store.finish(run.id, {
+        state: 'failed',
+        message:
+          rendered.train.length === 0 && rendered.excluded.length === 0
+            ? 'The dataset version has no train samples.'
+            : `${rendered.excluded.length} of ${total} samples (${(share * 100).toFixed(1)}%) cannot be rendered with this base's chat template, more than the ${(run.settings.maxExcludedShare * 100).toFixed(0)}% allowed${first ? `; sample ${first.sampleId}: ${first.reason}` : ''}.`,
+      });
+      return this.announce(run.id);
+    }
+
+    const header = vocabOfModel(base.path);
+    const trainPath = join(run.dir, TRAIN_FILE);
+    writeTtdsFile(trainPath, header, rendered.train);
+    const evalPath = rendered.eval.length > 0 ? join(run.dir, EVAL_FILE) : undefined;
+    if (evalPath) writeTtdsFile(evalPath, header, rendered.eval);
+    const stamp = buildStamp(this.options.binDir);
+    const repro: RunRepro = {
+      baseSha256: base.sha256,
+      basePath: base.path,
+      datasetHash,
+      trainFileSha256: await hashFile(trainPath),
+      evalFileSha256: evalPath ? await hashFile(evalPath) : null,
+      trainerBuildKey: stamp.key,
+      trainerBuildFlags: stamp.flags,
+      appVersion: this.options.appVersion,
+    };
+    const s = run.settings;
+    const options: TrainerOptions = {
+      model: base.path,
+      data: trainPath,
+      ...(evalPath ? { val: evalPath } : {}),
+      out: join(run.dir, ADAPTER_FILE),
+      rank: s.rank,
+      alpha: s.alpha,
+      targets: s.targets,
+      lr: s.learningRate,
+      warmup: s.warmupSteps,
+      ...(s.maxSteps !== null ? { maxSteps: s.maxSteps } : { epochs: s.epochs }),
+      ctx: s.contextLength,
+      seed: s.seed,
+      threads: s.threads,
+      checkpointDir: join(run.dir, CHECKPOINTS_DIR),
+      checkpointEvery: s.checkpointEvery,
+      keepCheckpoints: s.keepCheckpoints,
+      ...(initAdapter !== undefined ? { initAdapter } : {}),
+    };
+    writeFileSync(join(run.dir, OPTIONS_FILE), JSON.stringify(options, null, 2));
+    await this.launch(run, options, repro);
+  }
+
+  private async launch(run: StoredRun, options: TrainerOptions, repro: RunRepro | null): Promise<void> {
+    const binDir = this.options.binDir;
+    if (!binDir || !repro) throw new ToolTuneError('internal', 'the run cannot be launched without the trainer and its record');
+    const trainer = await spawnDetachedTrainer(binDir, options, run.dir);
+    this.store.attachTrainer(run.id, trainer.pid, repro);
+    const watcher = this.watch(run.id, trainer.pid, true);
+    void trainer.exited.then((exit) => {
+      watcher.exit = exit;
+    });
+    this.announce(run.id);
+  }
+
+  /** Follows a run's events file until its trainer is gone, then records how it ended. */
+  private watch(runId: string, pid: number, ownChild: boolean): Watcher {
+    const run = this.store.get(runId);
+    const tail = new EventFileTail(join(run.dir, EVENTS_FILE));
+    const watcher: Watcher = { tail, exit: null, ownChild, final: null, timer: setInterval(() => this.poll(runId, pid, watcher), POLL_MS) };
+    watcher.timer.unref();
+    this.watchers.set(runId, watcher);
+    return watcher;
+  }
+
+  private poll(runId: string, pid: number, watcher: Watcher): void {
+    const gone = watcher.ownChild ? watcher.exit !== null : !isTrainerAlive(pid);
+    this.consume(runId, watcher);
+    if (!gone) return;
+    clearInterval(watcher.timer);
+    this.watchers.delete(runId);
+    this.consume(runId, watcher);
+    this.settle(runId, watcher.final, watcher.exit);
+  }
+
+  private consume(runId: string, watcher: { tail: EventFileTail; final: TrainerEvent | null }): void {
+    let progressed = false;
+    for (const event of watcher.tail.read()) {
+      if (event.type === 'progress') {
+        this.store.progress(runId, event.step, event.total_steps, {
+          loss: event.loss,
+          valLoss: event.val_loss ?? this.store.get(runId).valLoss,
+          tokensPerSecond: event.tokens_per_s,
+          etaSeconds: event.eta_s,
+          memoryBytes: event.mem_bytes,
+        });
+        progressed = true;
+      } else if (event.type === 'start') {
+        const run = this.store.get(runId);
+        this.store.progress(runId, event.start_step, event.total_steps, {
+          loss: run.loss, valLoss: run.valLoss, tokensPerSecond: null, etaSeconds: null, memoryBytes: null,
+        });
+        watcher.final = null;
+        progressed = true;
+      } else if (event.type === 'done' || event.type === 'stopped' || event.type === 'error') {
+        watcher.final = event;
+      }
+    }
+    if (progressed) this.emitProgress(runId);
+  }
+
+  private settle(runId: string, final: TrainerEvent | null, exit: { code: number | null; signal: NodeJS.Signals | null } | null): void {
+    const run = this.store.get(runId);
+    void this.artifactsOf(run, final).then((artifacts) => {
+      if (final?.type === 'done') {
+        this.store.finish(runId, { state: 'done', message: null, artifacts });
+      } else if (final?.type === 'stopped') {
+        this.store.finish(runId, { state: 'cancelled', message: `Stopped at step ${final.step}; Resume continues from its checkpoint.`, artifacts });
+      } else if (final?.type === 'error') {
+        this.store.finish(runId, { state: 'failed', message: final.message, errorCode: final.code, artifacts });
+      } else if (exit && exit.code !== 0) {
+        const explained = explainTrainerFailure({ exitCode: exit.code, signal: exit.signal, events: [], stderrTail: tailLines(join(run.dir, LOG_FILE), 20).join('\n') });
+        this.store.finish(runId, { state: 'failed', message: explained?.message ?? 'The trainer failed.', errorCode: explained?.code ?? 'internal', artifacts });
+      } else {
+        this.store.finish(runId, {
+          state: 'interrupted',
+          message: 'The trainer ended without a final report (killed, or the machine stopped); Resume continues from its last checkpoint.',
+          artifacts,
+        });
+      }
+      this.announce(runId);
+    });
+  }
+
+  /** The adapter (when the run finished) and every kept checkpoint, with hashes. */
+  private async artifactsOf(run: StoredRun, final: TrainerEvent | null): Promise<RunArtifact[]> {
+    const artifacts: RunArtifact[] = [];
+    const adapter = join(run.dir, ADAPTER_FILE);
+    if (final?.type === 'done' && existsSync(adapter)) artifacts.push({ kind: 'adapter', path: adapter, step: final.steps, sha256: await hashFile(adapter) });
+    const dir = join(run.dir, CHECKPOINTS_DIR);
+    const steps = existsSync(dir) ? readdirSync(dir).filter((name) => /^step-\d+$/.test(name)).sort() : [];
+    for (const name of steps) {
+      const path = join(dir, name, ADAPTER_FILE);
+      if (existsSync(path)) artifacts.push({ kind: 'checkpoint', path, step: Number(name.slice(5)), sha256: await hashFile(path) });
+    }
+    return artifacts;
+  }
+
+  /** At start: follow runs whose trainer still runs; settle the others from what their files say. */
+  private reattach(): void {
+    for (const run of this.store.running()) {
+      if (run.trainerPid === null) {
+        this.store.finish(run.id, { state: 'interrupted', message: 'ToolTune stopped while the data was being prepared; start the run again.' });
+      } else if (isTrainerAlive(run.trainerPid)) {
+        this.watch(run.id, run.trainerPid, false);
+      } else {
+        const watcher = { tail: new EventFileTail(join(run.dir, EVENTS_FILE)), final: null as TrainerEvent | null };
+        this.consume(run.id, watcher);
+        this.settle(run.id, watcher.final, null);
+      }
+    }
+  }
+
+  private emitProgress(runId: string): void {
+    const run = this.store.get(runId);
+    this.events.emit('train', 'runProgress', {
+      runId,
+      projectId: run.projectId,
+      state: run.state,
+      phase: run.phase,
+      step: run.step,
+      totalSteps: run.totalSteps,
+      loss: run.loss,
+      valLoss: run.valLoss,
+      tokensPerSecond: run.tokensPerSecond,
+      etaSeconds: run.etaSeconds,
+      memoryBytes: run.memoryBytes,
+    });
+  }
+
+  private announce(runId: string): void {
+    this.emitProgress(runId);
+    this.changed(this.store.get(runId).projectId);
+  }
+
+  private changed(projectId: string): void {
+    this.events.emit('train', 'didChange', { projectId });
+  }
+}

@@ -1,0 +1,160 @@
+import type { JobState } from './data';
+import { event, method, schema } from './spec';
+
+/**
+ * The Train step: LoRA runs of the native trainer on a frozen dataset version and a base from the models
+ * library. A run outlives the process that started it: the trainer runs detached and appends its progress
+ * to a file in the run's folder; whoever starts next re-attaches to it, or finds it interrupted and resumable.
+ */
+
+/** The trainer's LoRA modules (native/README.md); `output` needs a separate output head. */
+export const LORA_TARGETS = ['attn_q', 'attn_k', 'attn_v', 'attn_output', 'ffn_gate', 'ffn_up', 'ffn_down', 'output'] as const;
+export type LoraTarget = (typeof LORA_TARGETS)[number];
+
+export interface TrainSettings {
+  /** LoRA rank: capacity of the adapter. */
+  rank: number;
+  /** LoRA alpha: the adapter's output is scaled by alpha / rank. */
+  alpha: number;
+  targets: LoraTarget[];
+  /** Peak AdamW learning rate (cosine schedule after a linear warmup). */
+  learningRate: number;
+  warmupSteps: number;
+  epochs: number;
+  /** Stop after this many steps (rounded up to whole windows); null: the epochs decide. */
+  maxSteps: number | null;
+  /** Tokens per training window; samples are packed whole into windows, longer ones are cut. */
+  contextLength: number;
+  seed: number;
+  /** A checkpoint every N steps (a stop always writes one). */
+  checkpointEvery: number;
+  keepCheckpoints: number;
+  /** CPU threads for the trainer. */
+  threads: number;
+  /** Refuse to start when more than this share of samples fails to render (0.02 = 2%). */
+  maxExcludedShare: number;
+}
+
+/** `preparing`: rendering the dataset; `training`: the trainer runs. Only while the run's state is `running`. */
+export type RunPhase = 'preparing' | 'training';
+
+export interface RunLive {
+  step: number;
+  totalSteps: number;
+  loss: number | null;
+  valLoss: number | null;
+  tokensPerSecond: number | null;
+  etaSeconds: number | null;
+  memoryBytes: number | null;
+}
+
+export interface RunArtifact {
+  kind: 'adapter' | 'checkpoint';
+  path: string;
+  step: number;
+  sha256: string;
+}
+
+/** What reproduces a run. */
+export interface RunRepro {
+  baseSha256: string;
+  basePath: string;
+  datasetHash: string;
+  /** sha256 of the rendered train and validation files the trainer read. */
+  trainFileSha256: string;
+  evalFileSha256: string | null;
+  /** The native build's cache key and CMake flags (resources/bin/…/.build-stamp.json). */
+  trainerBuildKey: string | null;
+  trainerBuildFlags: string[];
+  appVersion: string;
+}
+
+export interface RunDataSummary {
+  trainSamples: number;
+  evalSamples: number;
+  excludedSamples: number;
+  trainTokens: number;
+  targetTokens: number;
+  longestSample: number;
+}
+
+export interface TrainingRun extends RunLive {
+  id: string;
+  projectId: string;
+  seq: number;
+  state: JobState;
+  phase: RunPhase | null;
+  modelId: string | null;
+  versionId: string | null;
+  settings: TrainSettings;
+  data: RunDataSummary | null;
+  repro: RunRepro | null;
+  artifacts: RunArtifact[];
+  /** What went wrong, or where a stopped run stands, in words; null while all is well. */
+  message: string | null;
+  /** The trainer's error code (`out_of_memory`, `diverged`, …) when it failed. */
+  errorCode: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface RunDetail extends TrainingRun {
+  /** One point per step that reported a loss; val where validation ran. */
+  curve: Array<{ step: number; loss: number | null; valLoss: number | null }>;
+  /** The last lines of the trainer's log. */
+  logTail: string[];
+  excluded: Array<{ sampleId: number; split: 'train' | 'eval'; reason: string }>;
+  /** The first train sample as rendered, with its trained spans marked. */
+  preview: { sampleId: number; pieces: Array<{ text: string; trained: boolean }> } | null;
+}
+
+export interface RunProgress extends RunLive {
+  runId: string;
+  projectId: string;
+  state: JobState;
+  phase: RunPhase | null;
+}
+
+const id = schema.id();
+const runId = schema.object({ runId: id });
+const settingsSchema = schema.object(
+  {
+    rank: { type: 'integer', minimum: 1, maximum: 256 },
+    alpha: { type: 'number', exclusiveMinimum: 0, maximum: 1024 },
+    targets: { type: 'array', items: { enum: [...LORA_TARGETS] }, minItems: 1, maxItems: LORA_TARGETS.length, uniqueItems: true },
+    learningRate: { type: 'number', exclusiveMinimum: 0, maximum: 1 },
+    warmupSteps: { type: 'integer', minimum: 0, maximum: 100_000 },
+    epochs: { type: 'integer', minimum: 1, maximum: 100 },
+    maxSteps: { anyOf: [{ type: 'integer', minimum: 1, maximum: 10_000_000 }, { type: 'null' }] },
+    contextLength: { type: 'integer', minimum: 64, maximum: 131_072 },
+    seed: { type: 'integer', minimum: 0, maximum: 0xffffffff },
+    checkpointEvery: { type: 'integer', minimum: 1, maximum: 1_000_000 },
+    keepCheckpoints: { type: 'integer', minimum: 1, maximum: 100 },
+    threads: { type: 'integer', minimum: 1, maximum: 512 },
+    maxExcludedShare: { type: 'number', minimum: 0, maximum: 1 },
+  },
+  [],
+);
+
+export const trainContract = {
+  /** Settings suited to the base's size (the project's base unless `modelId` is given). */
+  defaults: method<{ projectId: string; modelId?: string }, TrainSettings>(schema.object({ projectId: id, modelId: id }, ['projectId'])),
+  /**
+   * Renders the version (default: the newest) for the base (default: the project's; the Demo project gets
+   * the demo base) and starts the trainer detached. Returns once the run is recorded; preparing continues.
+   * `fromRunId` starts from another run's newest kept checkpoint (same rank, alpha and targets).
+   */
+  start: method<
+    { projectId: string; versionId?: string; modelId?: string; settings?: Partial<TrainSettings>; fromRunId?: string },
+    TrainingRun
+  >(schema.object({ projectId: id, versionId: id, modelId: id, settings: settingsSchema, fromRunId: id }, ['projectId'])),
+  /** Asks the trainer to stop: it finishes the current window, writes a checkpoint and exits. */
+  stop: method<{ runId: string }, TrainingRun>(runId),
+  /** Continues a stopped or interrupted run from its newest checkpoint with the same settings. */
+  resume: method<{ runId: string }, TrainingRun>(runId),
+  runs: method<{ projectId: string }, TrainingRun[]>(schema.object({ projectId: id })),
+  run: method<{ runId: string }, RunDetail>(runId),
+  /** At most a few per second per run. */
+  runProgress: event<RunProgress>(),
+  didChange: event<{ projectId: string }>(),
+};
