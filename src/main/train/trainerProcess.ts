@@ -179,9 +179,16 @@ export interface StartTrainerOptions {
 
 const exe = process.platform === 'win32' ? '.exe' : '';
 
-/** Repository root (src/main/train -> ../../..); in a packaged app pass binDir explicitly. */
+/**
+ * The folder holding `resources/bin`: the nearest one above this module, which is the repository root both
+ * from the sources (src/main/train) and from the bundled build (out/main). A packaged app passes binDir explicitly.
+ */
 function defaultRoot(): string {
-  return path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
+  const start = path.dirname(fileURLToPath(import.meta.url));
+  for (let dir = start; ; dir = path.dirname(dir)) {
+    if (existsSync(path.join(dir, 'resources', 'bin'))) return dir;
+    if (path.dirname(dir) === dir) return path.resolve(start, '..', '..', '..');
+  }
 }
 
 /** resources/bin/<platform>-<arch>[-cuda] that contains tooltune-train: TOOLTUNE_NATIVE_BIN_DIR, CUDA build, CPU build. */

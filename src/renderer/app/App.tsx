@@ -5,6 +5,7 @@ import { DataStep } from '../features/data/DataStep';
 import { ProjectInfo } from '../features/projects/ProjectInfo';
 import { useOpenProject, useProjects } from '../features/projects/queries';
 import { ToolsStep } from '../features/tools/ToolsStep';
+import { TrainStep } from '../features/train/TrainStep';
 import { useT } from '../i18n/I18nProvider';
 import { LocaleSwitcher } from '../i18n/LocaleSwitcher';
 import { ComingLater } from './ComingLater';
@@ -54,6 +55,8 @@ export function App() {
               <ToolsStep key={current.id} project={current} />
             ) : step === 'data' ? (
               <DataStep key={current.id} project={current} />
+            ) : step === 'train' ? (
+              <TrainStep key={current.id} project={current} />
             ) : (
               <ComingLater step={step} />
             )}
