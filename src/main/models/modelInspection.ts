@@ -2,7 +2,7 @@
  * Reads what the Train step needs from a GGUF's header (metadata and tensor infos, never the weights) and
  * refuses files the trainer cannot use, naming the reason.
  */
-import { createReadStream } from 'node:fs';
+import { createReadStream, statSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { JinjaTemplateChatWrapper } from 'node-llama-cpp';
 import type { ModelFileInfo } from '../../shared/contract/models';
@@ -85,15 +85,18 @@ export function describeModelFile(file: GgufFile, label: string): ModelFileInfo 
 
 /** Reads and describes the GGUF at `path`; a missing, broken or truncated file is `invalid-input` with the reader's reason. */
 export function inspectModelFile(path: string): ModelFileInfo {
+  let isFile: boolean;
+  try {
+    isFile = statSync(path).isFile();
+  } catch {
+    throw new ToolTuneError('not-found', `No file at ${path}.`);
+  }
+  if (!isFile) throw new ToolTuneError('invalid-input', `${path} is not a file.`);
   let file: GgufFile;
   try {
     file = readGgufFile(path);
   } catch (error) {
-    if (error instanceof GgufError) throw new ToolTuneError('invalid-input', `${path} is not a usable GGUF file: ${error.message}`);
-    const code = (error as { code?: string }).code;
-    if (code === 'ENOENT') throw new ToolTuneError('not-found', `No file at ${path}.`);
-    if (code === 'EISDIR') throw new ToolTuneError('invalid-input', `${path} is a folder, not a GGUF file.`);
-    throw new ToolTuneError('invalid-input', `${path} cannot be read: ${errorMessage(error)}`);
+    throw new ToolTuneError('invalid-input', `${path} is not a usable GGUF file: ${error instanceof GgufError ? error.message : errorMessage(error)}`);
   }
   return describeModelFile(file, path);
 }
