@@ -97,6 +97,9 @@ test('trains on the demo base with a live loss chart, stops, resumes and finishe
   await page.getByRole('button', { name: 'Use the demo base' }).click();
   await expect(page.getByText('its chat template has a tool-calling format')).toBeVisible({ timeout: 60_000 });
   await fillSettings(page, STEPS);
+  await expect(page.getByText(/threads; a run gets \d+/)).toBeVisible();
+  await page.getByRole('button', { name: 'Estimate memory and time' }).click();
+  await expect(page.getByText(new RegExp(`^Peak memory \\d+ MiB .* per step × ${STEPS} steps`))).toBeVisible({ timeout: 60_000 });
   await page.getByRole('button', { name: 'Start training' }).click();
 
   await expect(runState(page)).toHaveText('Training', { timeout: 60_000 });

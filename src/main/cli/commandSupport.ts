@@ -2,7 +2,7 @@
  * What every CLI command shares: parsed arguments, the output sink, usage errors and the lookups
  * that turn names on the command line into things of the Api.
  */
-import type { Api, ProjectSummary } from '../../shared/contract';
+import type { Api, DatasetVersion, ProjectSummary } from '../../shared/contract';
 import { ToolTuneError } from '../../shared/errors';
 
 export interface Output {
@@ -11,6 +11,19 @@ export interface Output {
 }
 
 export class UsageError extends Error {}
+
+/**
+ * The command did its part, but what it waited for ended badly (a training run that failed or was stopped):
+ * the message goes to stderr and the process exits with `exitCode`, after whatever the command already printed.
+ */
+export class OutcomeError extends Error {
+  constructor(
+    readonly exitCode: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
 
 export interface ParsedArgs {
   positionals: string[];
@@ -34,4 +47,10 @@ export async function projectByName(api: Api, name: string): Promise<ProjectSumm
   const project = projects.find((candidate) => candidate.name.toLowerCase() === name.trim().toLowerCase());
   if (!project) throw new ToolTuneError('not-found', `No project named "${name}". See \`tooltune project list\`.`);
   return project;
+}
+
+export async function versionByName(api: Api, project: ProjectSummary, name: string): Promise<DatasetVersion> {
+  const version = (await api.data.versions({ projectId: project.id })).find((candidate) => candidate.name.toLowerCase() === name.toLowerCase());
+  if (!version) throw new ToolTuneError('not-found', `No dataset version named "${name}" in "${project.name}".`);
+  return version;
 }

@@ -10,6 +10,7 @@ import { ToolTuneError } from '../../shared/errors';
 import type { ToolDefinition, ToolProblem } from '../../shared/tools/types';
 import { projectByName, requireFlag, requirePositional, UsageError, type Output, type ParsedArgs } from './commandSupport';
 import { runDataCommand } from './dataCommands';
+import { runModelsCommand, runTrainCommand } from './trainCommands';
 
 export const USAGE = `Usage: tooltune <command> [options]
 
@@ -44,8 +45,33 @@ Data
   data freeze --project <name> --name <v> [--json]
                                              Freeze the samples into an immutable, hashed version
 
+Models
+  models list [--json]                       List the base models in the library (shared by all projects)
+  models add <file> [--json]                 Add a local GGUF base (read where it lies and hashed, not copied)
+  models remove <id>                         Remove a model from the library; the file stays
+  models use <id|demo> --project <name>      Set the project's base; demo: the tiny built-in demo base
+                                             (<id>: the full id or a unique start of it, as models list shows)
+
+Train
+  train start --project <name> [--dataset <v>] [--model <id>] [--max-steps N] [--epochs N]
+              [--rank N] [--lr F] [--ctx N] [--wait] [--json]
+                                             Train a LoRA on a frozen dataset version (default: the newest)
+                                             and the project's base (or --model); returns once the trainer
+                                             runs, which goes on in the background; --wait follows it to the end
+                                             (progress on stderr) and exits with the run's outcome
+  train status --project <name> [--run R] [--wait] [--json]
+                                             A run's state, loss and adapter (R: its number; default the newest)
+  train stop --project <name> [--run R] [--wait] [--json]
+                                             Stop a run (it writes a checkpoint first); --wait until it has ended
+                                             (0 once stopped)
+  train resume --project <name> [--run R] [--wait] [--json]
+                                             Continue a stopped or interrupted run from its checkpoint
+  train list --project <name> [--json]       The project's runs, newest first
+  Ctrl-C while waiting stops following, not the run: \`train status --wait\` follows it again.
+
 Environment: TOOLTUNE_DATA_DIR sets the data folder.
-Exit codes: 0 ok, 1 failure, 2 usage, 3 not found, 4 invalid input, 5 conflict.`;
+Exit codes: 0 ok, 1 failure, 2 usage, 3 not found, 4 invalid input, 5 conflict;
+  how a run followed with --wait ended: 0 done, 6 stopped, 7 failed, 8 diverged, 9 out of memory, 10 interrupted.`;
 
 export function formatProblem(problem: ToolProblem): string {
   const who = problem.toolName ?? (problem.toolIndex === undefined ? '' : `tool #${problem.toolIndex + 1}`);
@@ -152,6 +178,8 @@ export async function runCommand(api: Api, args: ParsedArgs, output: Output): Pr
   }
 
   if (group === 'data') return runDataCommand(api, action, rest, output);
+  if (group === 'models') return runModelsCommand(api, action, rest, output);
+  if (group === 'train') return runTrainCommand(api, action, rest, output);
 
   throw new UsageError(group ? `Unknown command: ${args.positionals.slice(0, 2).join(' ')}` : 'No command given.');
 }

@@ -7,7 +7,7 @@ import { basename, dirname, join } from 'node:path';
 import type { Api, DataExportFormat, DataStats, JobInfo, ProjectSummary } from '../../shared/contract';
 import { DATA_EXPORT_FORMATS, DATA_TEXT_CHUNK_MAX, DATA_UPLOAD_MAX, GENERATE_COUNT_MAX } from '../../shared/contract';
 import { ToolTuneError } from '../../shared/errors';
-import { projectByName, requireFlag, requirePositional, UsageError, type Output, type ParsedArgs } from './commandSupport';
+import { projectByName, requireFlag, requirePositional, UsageError, versionByName, type Output, type ParsedArgs } from './commandSupport';
 import { waitForJob } from './waitForJob';
 
 const DEFAULT_COUNT = 1000;
@@ -64,10 +64,7 @@ async function uploadFile(api: Api, file: string): Promise<string> {
 }
 
 async function versionIdByName(api: Api, project: ProjectSummary, name: string | undefined): Promise<string | undefined> {
-  if (name === undefined) return undefined;
-  const version = (await api.data.versions({ projectId: project.id })).find((candidate) => candidate.name.toLowerCase() === name.toLowerCase());
-  if (!version) throw new ToolTuneError('not-found', `No dataset version named "${name}" in "${project.name}".`);
-  return version.id;
+  return name === undefined ? undefined : (await versionByName(api, project, name)).id;
 }
 
 function printStats(stats: DataStats, output: Output): void {

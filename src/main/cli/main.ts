@@ -10,7 +10,7 @@ import { resolveDataDir } from '../paths';
 import { createServices } from '../services/createServices';
 import { inProcessTransport } from '../transport/inProcessTransport';
 import { formatProblem, runCommand, USAGE } from './commands';
-import { UsageError, type ParsedArgs } from './commandSupport';
+import { OutcomeError, UsageError, type ParsedArgs } from './commandSupport';
 import { EXIT, exitCodeFor } from './exitCodes';
 import type { ToolProblem } from '../../shared/tools/types';
 
@@ -37,6 +37,15 @@ function parse(argv: string[]): ParsedArgs {
       name: { type: 'string' },
       eval: { type: 'string' },
       'add-tools': { type: 'boolean' },
+      dataset: { type: 'string' },
+      model: { type: 'string' },
+      'max-steps': { type: 'string' },
+      epochs: { type: 'string' },
+      rank: { type: 'string' },
+      lr: { type: 'string' },
+      ctx: { type: 'string' },
+      run: { type: 'string' },
+      wait: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
       version,
     },
@@ -74,6 +83,10 @@ export async function main(argv: string[]): Promise<number> {
     if (error instanceof UsageError) {
       console.error(`tooltune: ${error.message}\n\n${USAGE}`);
       return EXIT.usage;
+    }
+    if (error instanceof OutcomeError) {
+      console.error(`tooltune: ${error.message}`);
+      return error.exitCode;
     }
     if (error instanceof ToolTuneError) {
       for (const problem of problemsOf(error)) console.error(formatProblem(problem));

@@ -1,9 +1,12 @@
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { randomUUID } from 'node:crypto';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { availableParallelism, freemem, totalmem } from 'node:os';
 import { join } from 'node:path';
 import type { Database } from 'better-sqlite3';
+import { getLlama, LlamaLogLevel } from 'node-llama-cpp';
 import type { Contract } from '../../shared/contract';
 import type { BaseModel } from '../../shared/contract/models';
-import type { RunArtifact, RunDetail, RunRepro, TrainSettings, TrainingRun } from '../../shared/contract/train';
+import type { HardwareInfo, TrainEstimate, RunArtifact, RunDataSummary, RunDetail, RunRepro, TrainSettings, TrainingRun } from '../../shared/contract/train';
 import type { ServiceImpl } from '../../shared/contract/spec';
 import { ToolTuneError, errorMessage } from '../../shared/errors';
 import { DatasetVersions } from '../data/datasetVersions';
@@ -12,9 +15,10 @@ import { cpuLlamaRuntime } from '../models/llamaRuntime';
 import { projectDir } from '../paths';
 import { writeTtdsFile, vocabOfModel } from '../train/datasetFile';
 import { EVENTS_FILE, EventFileTail, LOG_FILE, isProcessAlive, signalStop, spawnDetachedTrainer, tailLines } from '../train/detachedTrainer';
-import { renderDataset, type ExcludedSample, type RenderedPreview } from '../train/renderDataset';
+import { renderDataset, type ExcludedSample, type RenderedDataset, type RenderedPreview } from '../train/renderDataset';
 import { RunStore, type StoredRun } from '../train/runStore';
-import { checkSettings, defaultTrainSettings } from '../train/trainDefaults';
+import { checkSettings, defaultTrainSettings, trainerThreads } from '../train/trainDefaults';
+import { measureWarmup, WARMUP_STEPS } from '../train/warmup';
 import { explainTrainerFailure, type TrainerEvent, type TrainerOptions } from '../train/trainerProcess';
 import type { EventHub } from '../transport/eventHub';
 import { DEMO_PROJECT_NAME } from './demoProject';
@@ -30,6 +34,7 @@ const EXCLUDED_FILE = 'excluded.json';
 const PREVIEW_FILE = 'preview.json';
 const CHECKPOINTS_DIR = 'checkpoints';
 const ADAPTER_FILE = 'adapter.gguf';
+const PREPARATION_INTERRUPTED = 'ToolTune stopped while the data was being prepared; start the run again.';
 
 export interface TrainServiceOptions {
   dataDir: string;
@@ -38,8 +43,58 @@ export interface TrainServiceOptions {
   binDir: string | null;
 }
 
+type StartParams = { projectId: string; versionId?: string; modelId?: string; settings?: Partial<TrainSettings>; fromRunId?: string };
+
+/** What the system can still give (MemAvailable on Linux). */
+function availableMemory(): number {
+  return freemem();
+}
+
+/** The cheapest changes that lower a run's memory, in the order they usually matter. */
+function memorySuggestion(settings: TrainSettings): string {
+  const steps = [`lower the window from ${settings.contextLength} to ${Math.max(64, settings.contextLength / 2)} tokens`];
+  if (settings.rank > 8) steps.push(`lower the rank from ${settings.rank} to ${settings.rank / 2}`);
+  if (settings.targets.some((t) => t.startsWith('ffn_'))) steps.push('leave out the ffn_* targets');
+  steps.push('or choose a smaller or quantized base');
+  return `It will not fit in the memory available: ${steps.join(', ')}.`;
+}
+
+let gpuInfo: Promise<Pick<HardwareInfo, 'gpuBackend' | 'gpus' | 'vramTotalBytes' | 'vramFreeBytes'>> | null = null;
+
+/** GPU facts from node-llama-cpp's own detection (its prebuilt backends), once per process. */
+function gpuFacts(): Promise<Pick<HardwareInfo, 'gpuBackend' | 'gpus' | 'vramTotalBytes' | 'vramFreeBytes'>> {
+  gpuInfo ??= (async () => {
+    try {
+      const llama = await getLlama({ gpu: 'auto', build: 'never', logLevel: LlamaLogLevel.error });
+      if (llama.gpu === false) return { gpuBackend: null, gpus: [], vramTotalBytes: 0, vramFreeBytes: 0 };
+      const vram = await llama.getVramState();
+      return { gpuBackend: llama.gpu, gpus: await llama.getGpuDeviceNames(), vramTotalBytes: vram.total, vramFreeBytes: vram.free };
+    } catch {
+      return { gpuBackend: null, gpus: [], vramTotalBytes: 0, vramFreeBytes: 0 };
+    }
+  })();
+  return gpuInfo;
+}
+
+interface PreparedData {
+  rendered: RenderedDataset;
+  trainPath: string;
+  evalPath: string | null;
+}
+
+function summaryOf(rendered: RenderedDataset): RunDataSummary {
+  return {
+    trainSamples: rendered.train.length,
+    evalSamples: rendered.eval.length,
+    excludedSamples: rendered.excluded.length,
+    trainTokens: rendered.trainTokens,
+    targetTokens: rendered.targetTokens,
+    longestSample: rendered.longest,
+  };
+}
+
 function publicRun(run: StoredRun): TrainingRun {
-  const { dir: _dir, jobId: _jobId, trainerPid: _pid, ...rest } = run;
+  const { dir: _dir, jobId: _jobId, trainerPid: _pid, ownerPid: _owner, ...rest } = run;
   return rest;
 }
 
@@ -91,6 +146,7 @@ export class TrainService implements ServiceImpl<Contract['train']> {
   private readonly watchers = new Map<string, Watcher>();
   /** Runs whose preparation was asked to stop before the trainer started. */
   private readonly stopRequested = new Set<string>();
+  private readonly pendingTimers = new Set<NodeJS.Timeout>();
 
   constructor(
     db: Database,
@@ -110,16 +166,8 @@ export class TrainService implements ServiceImpl<Contract['train']> {
     return defaultTrainSettings(model.info);
   }
 
-  async start(params: { projectId: string; versionId?: string; modelId?: string; settings?: Partial<TrainSettings>; fromRunId?: string }): Promise<TrainingRun> {
-    const project = this.projects.get({ id: params.projectId });
-    const version = params.versionId !== undefined ? this.versions.get(project.id, params.versionId) : this.versions.list(project.id)[0];
-    if (!version) throw new ToolTuneError('conflict', 'Freeze a dataset version in the Data step first: a run trains on a frozen version.');
-    const model = await this.baseFor(project.id, project.name, params.modelId);
-    if (model.fileState !== 'ok') throw new ToolTuneError('conflict', `The base model file ${model.path} is ${model.fileState}: add it again.`);
-    if (!model.info.toolCalling.supported) throw new ToolTuneError('invalid-input', `${model.displayName} cannot be trained for tool calling: ${model.info.toolCalling.reason}.`);
-    if (!this.options.binDir) throw new ToolTuneError('unavailable', 'The trainer (tooltune-train) is not built: run `npm run build:native`.');
-    const settings: TrainSettings = { ...defaultTrainSettings(model.info), ...params.settings };
-    checkSettings(settings, model.info);
+  async start(params: StartParams): Promise<TrainingRun> {
+    const { project, version, model, settings } = await this.resolve(params);
     const initAdapter = params.fromRunId !== undefined ? this.checkpointAdapterOf(params.fromRunId, settings) : undefined;
 
     const run = this.store.create({
@@ -131,11 +179,55 @@ export class TrainService implements ServiceImpl<Contract['train']> {
     });
     mkdirSync(run.dir, { recursive: true });
     this.changed(project.id);
-    void this.prepareAndLaunch(run, model, version.id, version.contentHash, initAdapter).catch((error: unknown) => {
-      this.store.finish(run.id, { state: 'failed', message: `Preparing the run failed: ${errorMessage(error)}` });
-      this.announce(run.id);
-    });
+    void this.prepareAndLaunch(run, model, version.id, version.contentHash, initAdapter)
+      .catch((error: unknown) => {
+        this.store.finish(run.id, { state: 'failed', message: `Preparing the run failed: ${errorMessage(error)}` });
+        this.announce(run.id);
+      })
+      // Closed meanwhile (the database is gone): the next start finds the run interrupted.
+      .catch(() => undefined);
     return publicRun(this.store.get(run.id));
+  }
+
+  async estimate(params: StartParams): Promise<TrainEstimate> {
+    const { project, version, model, settings } = await this.resolve(params);
+    const binDir = this.options.binDir;
+    if (!binDir) throw new ToolTuneError('unavailable', 'The trainer (tooltune-train) is not built: run `npm run build:native`.');
+    const scratch = join(projectDir(this.options.dataDir, project.id), 'runs', `.estimate-${randomUUID().slice(0, 8)}`);
+    mkdirSync(scratch, { recursive: true });
+    try {
+      const data = await this.prepareData(project.id, version.id, model, scratch);
+      const refusal = this.refusalOf(data.rendered, settings);
+      if (refusal) throw new ToolTuneError('invalid-input', refusal);
+      const measured = await measureWarmup(binDir, this.trainerOptions(settings, model, data, scratch), scratch);
+      const totalSteps = settings.maxSteps ?? measured.stepsPerEpoch * settings.epochs;
+      const available = availableMemory();
+      const fits = measured.peakMemoryBytes < available * 0.9;
+      return {
+        ...measured,
+        availableMemoryBytes: available,
+        fits,
+        suggestion: fits ? null : memorySuggestion(settings),
+        totalSteps,
+        estimatedSeconds: measured.secondsPerStep * totalSteps,
+        warmupSteps: WARMUP_STEPS,
+        data: summaryOf(data.rendered),
+      };
+    } finally {
+      rmSync(scratch, { recursive: true, force: true });
+    }
+  }
+
+  async hardware(): Promise<HardwareInfo> {
+    const gpu = await gpuFacts();
+    return {
+      cpuThreads: availableParallelism(),
+      trainerThreads: trainerThreads(),
+      totalMemoryBytes: totalmem(),
+      availableMemoryBytes: availableMemory(),
+      ...gpu,
+      trainingDevice: this.options.binDir?.endsWith('-cuda') ? 'cuda' : 'cpu',
+    };
   }
 
   stop({ runId }: { runId: string }): TrainingRun {
@@ -186,6 +278,8 @@ export class TrainService implements ServiceImpl<Contract['train']> {
   dispose(): void {
     for (const watcher of this.watchers.values()) clearInterval(watcher.timer);
     this.watchers.clear();
+    for (const timer of this.pendingTimers) clearInterval(timer);
+    this.pendingTimers.clear();
   }
 
   /** Settles when the run is no longer running (for `--wait` and tests). */
@@ -198,6 +292,20 @@ export class TrainService implements ServiceImpl<Contract['train']> {
       };
       check();
     });
+  }
+
+  /** The project, version, base and full settings a start or estimate asks for, checked. */
+  private async resolve(params: StartParams) {
+    const project = this.projects.get({ id: params.projectId });
+    const version = params.versionId !== undefined ? this.versions.get(project.id, params.versionId) : this.versions.list(project.id)[0];
+    if (!version) throw new ToolTuneError('conflict', 'Freeze a dataset version in the Data step first: a run trains on a frozen version.');
+    const model = await this.baseFor(project.id, project.name, params.modelId);
+    if (model.fileState !== 'ok') throw new ToolTuneError('conflict', `The base model file ${model.path} is ${model.fileState}: add it again.`);
+    if (!model.info.toolCalling.supported) throw new ToolTuneError('invalid-input', `${model.displayName} cannot be trained for tool calling: ${model.info.toolCalling.reason}.`);
+    if (!this.options.binDir) throw new ToolTuneError('unavailable', 'The trainer (tooltune-train) is not built: run `npm run build:native`.');
+    const settings: TrainSettings = { ...defaultTrainSettings(model.info), ...params.settings };
+    checkSettings(settings, model.info);
+    return { project, version, model, settings };
   }
 
   private async baseFor(projectId: string, projectName: string, modelId: string | undefined): Promise<BaseModel> {
@@ -220,65 +328,41 @@ export class TrainService implements ServiceImpl<Contract['train']> {
     return join(checkpoint, ADAPTER_FILE);
   }
 
-  private async prepareAndLaunch(run: StoredRun, base: BaseModel, versionId: string, datasetHash: string, initAdapter: string | undefined): Promise<void> {
+  /** Renders the version for the base into `dir` (train.ttds, eval.ttds when there are eval samples). */
+  private async prepareData(projectId: string, versionId: string, base: BaseModel, dir: string): Promise<PreparedData> {
     const llama = await cpuLlamaRuntime();
     const vocabModel = await llama.loadModel({ modelPath: base.path, vocabOnly: true });
     let rendered;
     try {
-      rendered = await renderDataset(vocabModel, this.versions.samples(run.projectId, versionId));
+      rendered = await renderDataset(vocabModel, this.versions.samples(projectId, versionId));
     } finally {
       await vocabModel.dispose();
     }
-    writeFileSync(join(run.dir, EXCLUDED_FILE), JSON.stringify(rendered.excluded));
-    writeFileSync(join(run.dir, PREVIEW_FILE), JSON.stringify(rendered.preview));
-    const total = rendered.train.length + rendered.eval.length + rendered.excluded.length;
-    this.store.setData(run.id, {
-      trainSamples: rendered.train.length,
-      evalSamples: rendered.eval.length,
-      excludedSamples: rendered.excluded.length,
-      trainTokens: rendered.trainTokens,
-      targetTokens: rendered.targetTokens,
-      longestSample: rendered.longest,
-    });
-    if (this.stopRequested.delete(run.id)) {
-      this.store.finish(run.id, { state: 'cancelled', message: 'Stopped before training began.' });
-      return this.announce(run.id);
-    }
-    const share = total === 0 ? 0 : rendered.excluded.length / total;
-    if (rendered.train.length === 0 || share > run.settings.maxExcludedShare) {
-      const first = rendered.excluded[0];
-      this.store.finish(run.id, {
-        state: 'failed',
-        message:
-          rendered.train.length === 0 && rendered.excluded.length === 0
-            ? 'The dataset version has no train samples.'
-            : `${rendered.excluded.length} of ${total} samples (${(share * 100).toFixed(1)}%) cannot be rendered with this base's chat template, more than the ${(run.settings.maxExcludedShare * 100).toFixed(0)}% allowed${first ? `; sample ${first.sampleId}: ${first.reason}` : ''}.`,
-      });
-      return this.announce(run.id);
-    }
-
     const header = vocabOfModel(base.path);
-    const trainPath = join(run.dir, TRAIN_FILE);
-    writeTtdsFile(trainPath, header, rendered.train);
-    const evalPath = rendered.eval.length > 0 ? join(run.dir, EVAL_FILE) : undefined;
+    const trainPath = join(dir, TRAIN_FILE);
+    if (rendered.train.length > 0) writeTtdsFile(trainPath, header, rendered.train);
+    const evalPath = rendered.eval.length > 0 ? join(dir, EVAL_FILE) : null;
     if (evalPath) writeTtdsFile(evalPath, header, rendered.eval);
-    const stamp = buildStamp(this.options.binDir);
-    const repro: RunRepro = {
-      baseSha256: base.sha256,
-      basePath: base.path,
-      datasetHash,
-      trainFileSha256: await hashFile(trainPath),
-      evalFileSha256: evalPath ? await hashFile(evalPath) : null,
-      trainerBuildKey: stamp.key,
-      trainerBuildFlags: stamp.flags,
-      appVersion: this.options.appVersion,
-    };
-    const s = run.settings;
-    const options: TrainerOptions = {
+    return { rendered, trainPath, evalPath };
+  }
+
+  /** Why the rendered data cannot train, or null when it can. */
+  private refusalOf(rendered: RenderedDataset, settings: TrainSettings): string | null {
+    const total = rendered.train.length + rendered.eval.length + rendered.excluded.length;
+    const share = total === 0 ? 0 : rendered.excluded.length / total;
+    if (rendered.train.length > 0 && share <= settings.maxExcludedShare) return null;
+    if (rendered.excluded.length === 0) return 'The dataset version has no train samples.';
+    const first = rendered.excluded[0];
+    return `${rendered.excluded.length} of ${total} samples (${(share * 100).toFixed(1)}%) cannot be rendered with this base's chat template, more than the ${(settings.maxExcludedShare * 100).toFixed(0)}% allowed${first ? `; sample ${first.sampleId}: ${first.reason}` : ''}.`;
+  }
+
+  private trainerOptions(settings: TrainSettings, base: BaseModel, data: PreparedData, dir: string, initAdapter?: string): TrainerOptions {
+    const s = settings;
+    return {
       model: base.path,
-      data: trainPath,
-      ...(evalPath ? { val: evalPath } : {}),
-      out: join(run.dir, ADAPTER_FILE),
+      data: data.trainPath,
+      ...(data.evalPath ? { val: data.evalPath } : {}),
+      out: join(dir, ADAPTER_FILE),
       rank: s.rank,
       alpha: s.alpha,
       targets: s.targets,
@@ -288,11 +372,40 @@ export class TrainService implements ServiceImpl<Contract['train']> {
       ctx: s.contextLength,
       seed: s.seed,
       threads: s.threads,
-      checkpointDir: join(run.dir, CHECKPOINTS_DIR),
+      checkpointDir: join(dir, CHECKPOINTS_DIR),
       checkpointEvery: s.checkpointEvery,
       keepCheckpoints: s.keepCheckpoints,
       ...(initAdapter !== undefined ? { initAdapter } : {}),
     };
+  }
+
+  private async prepareAndLaunch(run: StoredRun, base: BaseModel, versionId: string, datasetHash: string, initAdapter: string | undefined): Promise<void> {
+    const data = await this.prepareData(run.projectId, versionId, base, run.dir);
+    const { rendered } = data;
+    writeFileSync(join(run.dir, EXCLUDED_FILE), JSON.stringify(rendered.excluded));
+    writeFileSync(join(run.dir, PREVIEW_FILE), JSON.stringify(rendered.preview));
+    this.store.setData(run.id, summaryOf(rendered));
+    if (this.stopRequested.delete(run.id)) {
+      this.store.finish(run.id, { state: 'cancelled', message: 'Stopped before training began.' });
+      return this.announce(run.id);
+    }
+    const refusal = this.refusalOf(rendered, run.settings);
+    if (refusal) {
+      this.store.finish(run.id, { state: 'failed', message: refusal });
+      return this.announce(run.id);
+    }
+    const stamp = buildStamp(this.options.binDir);
+    const repro: RunRepro = {
+      baseSha256: base.sha256,
+      basePath: base.path,
+      datasetHash,
+      trainFileSha256: await hashFile(data.trainPath),
+      evalFileSha256: data.evalPath ? await hashFile(data.evalPath) : null,
+      trainerBuildKey: stamp.key,
+      trainerBuildFlags: stamp.flags,
+      appVersion: this.options.appVersion,
+    };
+    const options = this.trainerOptions(run.settings, base, data, run.dir, initAdapter);
     writeFileSync(join(run.dir, OPTIONS_FILE), JSON.stringify(options, null, 2));
     await this.launch(run, options, repro);
   }
@@ -396,7 +509,8 @@ export class TrainService implements ServiceImpl<Contract['train']> {
   private reattach(): void {
     for (const run of this.store.running()) {
       if (run.trainerPid === null) {
-        this.store.finish(run.id, { state: 'interrupted', message: 'ToolTune stopped while the data was being prepared; start the run again.' });
+        if (run.ownerPid !== process.pid && isProcessAlive(run.ownerPid)) this.awaitTrainer(run.id, run.ownerPid);
+        else this.store.finish(run.id, { state: 'interrupted', message: PREPARATION_INTERRUPTED });
       } else if (isTrainerAlive(run.trainerPid)) {
         this.watch(run.id, run.trainerPid, false);
       } else {
@@ -405,6 +519,25 @@ export class TrainService implements ServiceImpl<Contract['train']> {
         this.settle(run.id, watcher.final, null);
       }
     }
+  }
+
+  /** Another process (a CLI, a second window) is preparing this run: follow it once its trainer starts. */
+  private awaitTrainer(runId: string, ownerPid: number): void {
+    const timer = setInterval(() => {
+      const run = this.store.get(runId);
+      if (run.state !== 'running') {
+        clearInterval(timer);
+      } else if (run.trainerPid !== null) {
+        clearInterval(timer);
+        this.watch(runId, run.trainerPid, false);
+      } else if (!isProcessAlive(ownerPid)) {
+        clearInterval(timer);
+        this.store.finish(runId, { state: 'interrupted', message: PREPARATION_INTERRUPTED });
+        this.announce(runId);
+      }
+    }, POLL_MS);
+    timer.unref();
+    this.pendingTimers.add(timer);
   }
 
   private emitProgress(runId: string): void {

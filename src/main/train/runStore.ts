@@ -20,6 +20,7 @@ interface RunDbRow {
   error_code: string | null;
   created_at: string;
   state: JobState;
+  owner_pid: number;
   done: number;
   total: number;
   result_json: string | null;
@@ -35,12 +36,14 @@ interface RunResult {
 
 const NO_LIVE: RunResult['live'] = { loss: null, valLoss: null, tokensPerSecond: null, etaSeconds: null, memoryBytes: null };
 
-const SELECT = `SELECT r.*, j.state, j.done, j.total, j.result_json, j.message, j.updated_at FROM training_runs r JOIN jobs j ON j.id = r.job_id`;
+const SELECT = `SELECT r.*, j.state, j.owner_pid, j.done, j.total, j.result_json, j.message, j.updated_at FROM training_runs r JOIN jobs j ON j.id = r.job_id`;
 
 export interface StoredRun extends TrainingRun {
   dir: string;
   jobId: string;
   trainerPid: number | null;
+  /** The process that owns the job: the one preparing the data, then the trainer. */
+  ownerPid: number;
 }
 
 function toRun(row: RunDbRow): StoredRun {
@@ -68,6 +71,7 @@ function toRun(row: RunDbRow): StoredRun {
     dir: row.dir,
     jobId: row.job_id,
     trainerPid: row.trainer_pid,
+    ownerPid: row.owner_pid,
   };
 }
 

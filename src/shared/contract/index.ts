@@ -28,7 +28,7 @@ export type Implementations = { [S in ServiceName]: ServiceImpl<Contract[S]> };
 export type { AppInfo, AppSettings, Locale } from './app';
 export { LOCALES } from './app';
 export type { ProjectSummary } from './projects';
-export type { LoraTarget, RunArtifact, RunDetail, RunLive, RunPhase, RunProgress, RunRepro, TrainSettings, TrainingRun } from './train';
+export type { HardwareInfo, TrainEstimate, LoraTarget, RunArtifact, RunDetail, RunLive, RunPhase, RunProgress, RunRepro, TrainSettings, TrainingRun } from './train';
 export { LORA_TARGETS } from './train';
 export type { BaseModel, ModelFileInfo, ModelFileState, ModelSource } from './models';
 export { PROJECT_NAME_MAX } from './projects';

@@ -115,6 +115,38 @@ export interface RunProgress extends RunLive {
   phase: RunPhase | null;
 }
 
+/** A run's cost, measured by a short warm-up on its own data and settings. */
+export interface TrainEstimate {
+  /** Peak resident memory of the trainer during the warm-up (the run's steady state). */
+  peakMemoryBytes: number;
+  /** Memory the system has available now. */
+  availableMemoryBytes: number;
+  fits: boolean;
+  /** What to change when it does not fit (or would be slow), in words; null otherwise. */
+  suggestion: string | null;
+  secondsPerStep: number;
+  stepsPerEpoch: number;
+  totalSteps: number;
+  estimatedSeconds: number;
+  warmupSteps: number;
+  data: RunDataSummary;
+}
+
+export interface HardwareInfo {
+  cpuThreads: number;
+  /** Threads a run gets by default (one core left to the app). */
+  trainerThreads: number;
+  totalMemoryBytes: number;
+  availableMemoryBytes: number;
+  /** node-llama-cpp's GPU backend on this machine (`cuda`, `vulkan`, `metal`), or null for none. */
+  gpuBackend: string | null;
+  gpus: string[];
+  vramTotalBytes: number;
+  vramFreeBytes: number;
+  /** Where tooltune-train computes: its build is CPU or CUDA. */
+  trainingDevice: 'cpu' | 'cuda';
+}
+
 const id = schema.id();
 const runId = schema.object({ runId: id });
 const settingsSchema = schema.object(
@@ -148,6 +180,14 @@ export const trainContract = {
     { projectId: string; versionId?: string; modelId?: string; settings?: Partial<TrainSettings>; fromRunId?: string },
     TrainingRun
   >(schema.object({ projectId: id, versionId: id, modelId: id, settings: settingsSchema, fromRunId: id }, ['projectId'])),
+  /**
+   * Renders the version and runs a few trainer steps with these settings to measure peak memory and time per
+   * step (seconds to minutes on a large base); nothing is kept.
+   */
+  estimate: method<{ projectId: string; versionId?: string; modelId?: string; settings?: Partial<TrainSettings> }, TrainEstimate>(
+    schema.object({ projectId: id, versionId: id, modelId: id, settings: settingsSchema }, ['projectId']),
+  ),
+  hardware: method<Record<string, never>, HardwareInfo>(schema.empty()),
   /** Asks the trainer to stop: it finishes the current window, writes a checkpoint and exits. */
   stop: method<{ runId: string }, TrainingRun>(runId),
   /** Continues a stopped or interrupted run from its newest checkpoint with the same settings. */

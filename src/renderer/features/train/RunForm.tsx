@@ -4,7 +4,8 @@ import { ErrorMessage } from '../../components/ErrorMessage';
 import { useT } from '../../i18n/I18nProvider';
 import type { MessageKey } from '../../i18n/catalogs';
 import { useVersions } from '../data/queries';
-import { useProjectBase, useStartRun, useTrainDefaults } from './queries';
+import { EstimateView } from './EstimateView';
+import { useEstimate, useProjectBase, useStartRun, useTrainDefaults } from './queries';
 
 type NumericSetting = 'rank' | 'alpha' | 'learningRate' | 'epochs' | 'contextLength' | 'threads' | 'checkpointEvery';
 
@@ -30,6 +31,7 @@ export function RunForm({ projectId, onStarted }: { projectId: string; onStarted
   const base = useProjectBase(projectId);
   const defaults = useTrainDefaults(projectId, base.data?.id ?? null);
   const start = useStartRun(projectId);
+  const estimate = useEstimate(projectId);
   const [versionId, setVersionId] = useState('');
   const [settings, setSettings] = useState<TrainSettings | null>(null);
 
@@ -105,8 +107,16 @@ export function RunForm({ projectId, onStarted }: { projectId: string; onStarted
         <button type="submit" className="primary" disabled={!ready || start.isPending || !settings || settings.targets.length === 0}>
           {t('train.new.start')}
         </button>
+        <button
+          type="button"
+          disabled={!ready || estimate.isPending || !settings || settings.targets.length === 0}
+          onClick={() => settings && estimate.mutate({ versionId: chosenVersion, settings })}
+        >
+          {estimate.isPending ? t('train.estimate.running') : t('train.estimate.run')}
+        </button>
       </div>
-      <ErrorMessage error={versions.error ?? defaults.error ?? start.error} />
+      {estimate.data && !estimate.isPending && <EstimateView estimate={estimate.data} />}
+      <ErrorMessage error={versions.error ?? defaults.error ?? start.error ?? estimate.error} />
     </form>
   );
 }

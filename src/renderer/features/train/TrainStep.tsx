@@ -3,6 +3,7 @@ import type { ProjectSummary } from '../../../shared/contract';
 import { ErrorMessage } from '../../components/ErrorMessage';
 import { useT } from '../../i18n/I18nProvider';
 import { BasePanel } from './BasePanel';
+import { HardwarePanel } from './HardwarePanel';
 import { useLiveTrainQueries, useRun, useRuns } from './queries';
 import { RunForm } from './RunForm';
 import { RunList } from './RunList';
@@ -27,6 +28,7 @@ export function TrainStep({ project }: { project: ProjectSummary }) {
         <div className="train-setup">
           <BasePanel projectId={projectId} />
           <RunForm projectId={projectId} onStarted={setSelected} />
+          <HardwarePanel />
         </div>
         <div className="train-runs">
           <section className="panel-card" aria-labelledby="train-runs-title">

@@ -77,6 +77,19 @@ export function useTrainDefaults(projectId: string, modelId: string | null) {
   });
 }
 
+export function useHardware() {
+  const api = useApi();
+  return useQuery({ queryKey: ['train', 'hardware'], queryFn: () => api.train.hardware({}), staleTime: 30_000 });
+}
+
+/** A measured warm-up of the chosen settings; an explicit action (seconds to minutes). */
+export function useEstimate(projectId: string) {
+  const api = useApi();
+  return useMutation({
+    mutationFn: (params: { versionId: string; settings: Partial<TrainSettings> }) => api.train.estimate({ projectId, ...params }),
+  });
+}
+
 export function useRuns(projectId: string) {
   const api = useApi();
   return useQuery({ queryKey: trainKeys.runs(projectId), queryFn: () => api.train.runs({ projectId }) });
