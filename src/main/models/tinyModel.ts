@@ -17,6 +17,8 @@ import { mulberry32 } from '../../shared/mulberry32.js';
 
 export const QWEN2_VOCAB_PATH = 'models/ggml-vocab-qwen2.gguf';
 export const QWEN25_TEMPLATE_PATH = 'models/templates/Qwen-Qwen2.5-7B-Instruct.jinja';
+/** The files of the llama.cpp source the app itself needs (the demo base): shipped in `resources/llama/`. */
+export const LLAMA_RESOURCE_FILES = [QWEN2_VOCAB_PATH, QWEN25_TEMPLATE_PATH] as const;
 
 /** Qwen2.5-Instruct GGUFs end a turn with <|im_end|>; the vocab-only file says <|endoftext|>. */
 const IM_END_TOKEN = '<|im_end|>';
@@ -343,11 +345,14 @@ function defaultCacheDir(bundlePath: string): string {
 }
 
 /**
- * Returns a local path of `pathInRepo` from the bundled llama.cpp source, extracting it once into
+ * Returns a local path of `pathInRepo`: the copy shipped in `resources/llama/` when there is one (and no
+ * `cacheDir` is asked for), else from the bundled llama.cpp source, extracting it once into
  * `<cacheDir>/llama-src/<bundle hash>/files/`. Keyed by the bundle's content hash, so upgrading
  * node-llama-cpp never serves stale files. Writes are temp + rename, safe against parallel runs.
  */
 export function extractLlamaSourceFile(pathInRepo: string, cacheDir?: string): string {
+  const shipped = cacheDir === undefined ? shippedResource(pathInRepo) : null;
+  if (shipped) return shipped;
   const bundle = findLlamaSourceBundle();
   const root = join(cacheDir ?? defaultCacheDir(bundle), 'llama-src', bundleHash(bundle));
   const target = join(root, 'files', pathInRepo);
@@ -372,6 +377,15 @@ export function extractLlamaSourceFile(pathInRepo: string, cacheDir?: string): s
   writeFileSync(tmpFile, content);
   renameSync(tmpFile, target);
   return target;
+}
+
+/** `resources/llama/<path>` above this module (copied there by `npm run build`), or null. */
+function shippedResource(pathInRepo: string): string | null {
+  for (let dir = dirname(fileURLToPath(import.meta.url)); ; dir = dirname(dir)) {
+    const candidate = join(dir, 'resources', 'llama', pathInRepo);
+    if (existsSync(candidate)) return candidate;
+    if (dirname(dir) === dir) return null;
+  }
 }
 
 const bundleHashes = new Map<string, string>();
