@@ -7,7 +7,7 @@ import type { Message } from '../../shared/data/conversation.js';
 import type { ToolDefinition } from '../../shared/tools/types.js';
 import { describeGguf, writeTinyQwen2Model } from '../models/tinyModel.js';
 import { ConversationRenderer, parseAssistantText, RenderConversationError, type RenderableSample } from './renderConversation.js';
-import { renderWithTemplate } from './testing/templateReference.js';
+import { renderWithTemplate } from './templateReference.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'render-conv-'));
 let llama: Llama;

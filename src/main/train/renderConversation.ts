@@ -61,6 +61,9 @@ export class RenderConversationError extends Error {
   }
 }
 
+/** A generation's context is not a token prefix of the whole rendering (the template renders turns differently once later ones follow). */
+class PrefixMismatchError extends RenderConversationError {}
+
 export interface ConversationRendererOptions {
   /** Passed to the wrapper like LlamaChat does. Default: the wrapper's default (document params). */
   documentFunctionParams?: boolean;
@@ -165,8 +168,7 @@ export class ConversationRenderer {
           const target = byId >= 0 ? byId : resultsSeen;
           const call = pending[target];
           if (call === undefined || call.result !== undefined) throw new RenderConversationError(`message ${index}: tool call ${target} already has a result`);
-          // The string as the template writes a tool message's content (not JSON-quoted).
-          call.result = message.content;
+          call.result = this.resultText(message.content);
           resultsSeen++;
           afterResults = true;
           break;
@@ -210,7 +212,7 @@ export class ConversationRenderer {
       for (const prefix of generationPrefixes(item)) {
         const context = this.renderHistoryTokens([...history.slice(0, k), { type: 'model', response: prefix }], sample.tools);
         if (!isPrefix(context, full)) {
-          throw new RenderConversationError(`the ${this.chatWrapper.wrapperName} wrapper does not render assistant turn ${k} as a token prefix of the conversation`);
+          throw new PrefixMismatchError(`the ${this.chatWrapper.wrapperName} wrapper does not render assistant turn ${k} as a token prefix of the conversation`);
         }
         let end = context.length;
         while (end < full.length && !this.tokenizer.isEogToken(full[end]!)) end++;
@@ -226,6 +228,81 @@ export class ConversationRenderer {
     }
     const length = endsWithModel ? (spans.at(-1)?.end ?? full.length) : full.length;
     return { tokens: full.slice(0, length), mask: mask.slice(0, length), assistantSpans: spans, generations };
+  }
+
+  /**
+   * The sample as training sequences. Usually one (`render`). Where the template renders an assistant turn
+   * differently once later turns follow it (Qwen3 writes the empty think block of `enable_thinking=false` only
+   * into the generation prompt and the last assistant message), a single rendering cannot be what the runtime
+   * sees at every generation: then each generation becomes a sequence of its own, its context rendered exactly as
+   * the runtime renders it before that generation, followed by what the model generates and the end of its turn.
+   */
+  renderSequences(sample: RenderableSample): RenderedConversation[] {
+    try {
+      return [this.render(sample)];
+    } catch (error) {
+      if (!(error instanceof PrefixMismatchError)) throw error;
+    }
+    const { history, generations } = this.toChatHistory(sample);
+    const endOfTurn = this.endOfTurnToken(history, sample);
+    const sequences: RenderedConversation[] = [];
+    let g = 0;
+    history.forEach((item, k) => {
+      if (item.type !== 'model') return;
+      const prefixes = generationPrefixes(item);
+      prefixes.forEach((prefix, j) => {
+        const generation = generations[g++];
+        if (!generation) return;
+        const next = prefixes[j + 1];
+        const through = next === undefined ? item.response : withoutLastResults(next);
+        const context = this.renderHistoryTokens([...history.slice(0, k), { type: 'model', response: prefix }], sample.tools);
+        const open = this.renderHistoryTokens([...history.slice(0, k), { type: 'model', response: through }], sample.tools);
+        // What the model generates starts where the two renderings part: right after the context, or earlier where
+        // the template writes this turn without what its generation prompt adds (Qwen3's empty think block once
+        // more messages follow). It ends with the first end-of-turn token (the wrapper renders pending calls as
+        // answered) or, for a final text answer, with the template's end-of-turn token.
+        const start = commonPrefixLength(context, open);
+        let end = start;
+        while (end < open.length && !this.tokenizer.isEogToken(open[end]!)) end++;
+        const output = end < open.length ? open.slice(start, end + 1) : [...open.slice(start), endOfTurn];
+        if (output.length <= 1) throw new RenderConversationError(`assistant turn ${k} renders empty`);
+        const tokens = [...context, ...output];
+        const mask = new Uint8Array(tokens.length).fill(generation.weight === 0 ? 0 : 1, context.length);
+        sequences.push({ tokens, mask, assistantSpans: [{ start: context.length, end: tokens.length }], generations: [generation] });
+      });
+    });
+    return sequences;
+  }
+
+  /** The token that ends an assistant turn: the one closing the last turn of the closed rendering. */
+  private endOfTurnToken(history: ChatHistoryItem[], sample: RenderableSample): Token {
+    const full = this.renderHistoryTokens([...history, { type: 'user', text: '' }], sample.tools);
+    for (let i = full.length - 1; i >= 0; i--) if (this.tokenizer.isEogToken(full[i]!)) return full[i]!;
+    throw new RenderConversationError('the template renders no end-of-turn token');
+  }
+
+  private quotedResults: boolean | undefined;
+
+  /**
+   * A tool message's content as the history carries it. Templates that pass every content through `tojson`
+   * (Llama 3.x: a string is "iterable") write a string result JSON-quoted, but node-llama-cpp's Jinja wrapper
+   * inserts results into the rendered quotes raw: escaping the string first gives exactly the template's text.
+   */
+  private resultText(content: string): string {
+    this.quotedResults ??= this.templateQuotesResults();
+    return this.quotedResults ? JSON.stringify(content).slice(1, -1) : content;
+  }
+
+  private templateQuotesResults(): boolean {
+    const probe = 'tooltune_probe_result';
+    const state = this.chatWrapper.generateContextState({
+      chatHistory: [
+        { type: 'user', text: 'u' },
+        { type: 'model', response: [{ type: 'functionCall', name: 'f', params: {}, result: probe, startsNewChunk: true }, 'done'] },
+      ],
+      availableFunctions: { f: { description: 'f' } },
+    });
+    return state.contextText.toString().includes(`"${probe}"`);
   }
 
   /**
@@ -267,6 +344,40 @@ function generationPrefixes(item: ChatModelResponse): Array<ChatModelResponse['r
   return prefixes;
 }
 
+/** `{` minus `}` outside JSON strings. */
+function unclosedBraces(text: string): number {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (inString) {
+      if (c === '\\') i++;
+      else if (c === '"') inString = false;
+    } else if (c === '"') inString = true;
+    else if (c === '{') depth++;
+    else if (c === '}') depth--;
+  }
+  return Math.max(0, depth);
+}
+
+/** A response ending in a batch of calls, with that batch's results taken out: what the model generates. */
+function withoutLastResults(response: ChatModelResponse['response']): ChatModelResponse['response'] {
+  let first = response.length;
+  while (first > 0) {
+    const item = response[first - 1];
+    if (typeof item !== 'object' || item.type !== 'functionCall') break;
+    first--;
+    if (item.startsNewChunk === true) break;
+  }
+  return response.map((item, i) => (i >= first && typeof item === 'object' && item.type === 'functionCall' ? { ...item, result: undefined } : item));
+}
+
+function commonPrefixLength(a: readonly number[], b: readonly number[]): number {
+  let n = 0;
+  while (n < a.length && n < b.length && a[n] === b[n]) n++;
+  return n;
+}
+
 function isPrefix(prefix: readonly number[], full: readonly number[]): boolean {
   if (prefix.length > full.length) return false;
   for (let i = 0; i < prefix.length; i++) if (prefix[i] !== full[i]) return false;
@@ -291,7 +402,9 @@ export function parseAssistantText(chatWrapper: ChatWrapper, generated: string, 
   const str = (v: string | LlamaText | undefined) => (v === undefined ? '' : LlamaText(v).toString());
   const prefix = str(call.prefix);
   const paramsPrefix = str(call.paramsPrefix);
-  const suffix = str(call.suffix);
+  // A template whose call is one JSON object (Llama 3.x: `{"name": …, "parameters": …}`) yields no suffix: the
+  // call ends where the prefix's open braces close.
+  const suffix = str(call.suffix) || '}'.repeat(unclosedBraces(prefix + paramsPrefix));
   const between = str(parallel?.betweenCalls);
   const sectionSuffix = str(parallel?.sectionSuffix);
 

@@ -1,7 +1,9 @@
 /**
  * Renders a frozen dataset version for the trainer: every sample through the base's chat template into
- * tokens + loss mask, each one proven by reading its rendered assistant turns back with the template's call
- * syntax. Samples that fail are excluded and listed with the reason, never silently trained on.
+ * tokens + loss mask, each one proven twice: its rendered assistant turns read back with the template's call
+ * syntax give exactly the sample's text and calls, and every prompt and turn is exactly what the template itself
+ * renders (Hugging Face's Jinja, as llama-server and Ollama's converters do). Samples that fail are excluded and
+ * listed with the reason, never silently trained on.
  */
 import { isDeepStrictEqual } from 'node:util';
 import type { LlamaModel, Token } from 'node-llama-cpp';
@@ -9,6 +11,7 @@ import { errorMessage } from '../../shared/errors';
 import type { SplitSample } from '../data/datasetVersions';
 import type { TokenSample } from './datasetFile';
 import { ConversationRenderer, parseAssistantText, type RenderedConversation } from './renderConversation';
+import { checkAgainstTemplate } from './templateReference';
 
 export interface ExcludedSample {
   sampleId: number;
@@ -33,6 +36,17 @@ export interface RenderedPreview {
   sampleId: number;
   /** Consecutive pieces of the rendered text; `trained` marks the spans with loss. */
   pieces: Array<{ text: string; trained: boolean }>;
+}
+
+/** The template variables training renders with: `templateChatWrapper`'s thinking switch (off). */
+const TEMPLATE_VARIABLES = { enable_thinking: false };
+
+/** Each generation's prompt and prompt + output as text, for the comparison with the template. */
+function textsOf(model: LlamaModel, sequence: RenderedConversation): Array<{ prompt: string; through: string }> {
+  return sequence.assistantSpans.map((span) => ({
+    prompt: model.detokenize(sequence.tokens.slice(0, span.start) as Token[], true),
+    through: model.detokenize(sequence.tokens.slice(0, span.end) as Token[], true),
+  }));
 }
 
 /** Samples rendered between two yields to the event loop, so a long render keeps the app responsive. */
@@ -70,19 +84,24 @@ export async function renderDataset(
   onProgress?: (rendered: number) => void,
 ): Promise<RenderedDataset> {
   const renderer = ConversationRenderer.forModel(model);
+  const template = model.fileInfo.metadata.tokenizer?.chat_template ?? '';
+  const bos = model.tokens.bos;
+  const bosToken = bos === null ? '' : model.detokenize([bos], true);
   const out: RenderedDataset = { train: [], eval: [], excluded: [], trainTokens: 0, targetTokens: 0, longest: 0, preview: null };
   let count = 0;
   for (const { sampleId, sample, split } of samples) {
     try {
-      const rendered = renderer.render(sample);
-      proveRendering(model, renderer, rendered);
-      const tokens: TokenSample = { tokens: rendered.tokens, mask: rendered.mask };
-      out[split].push(tokens);
-      out.longest = Math.max(out.longest, rendered.tokens.length);
-      if (split === 'train') {
-        out.trainTokens += rendered.tokens.length;
-        out.targetTokens += rendered.mask.reduce((a, b) => a + b, 0);
-        out.preview ??= previewOf(model, sampleId, rendered);
+      const sequences = renderer.renderSequences(sample);
+      for (const sequence of sequences) proveRendering(model, renderer, sequence);
+      checkAgainstTemplate({ template, sample, bosToken, extra: TEMPLATE_VARIABLES, generations: sequences.flatMap((sequence) => textsOf(model, sequence)) });
+      for (const rendered of sequences) {
+        out[split].push({ tokens: rendered.tokens, mask: rendered.mask });
+        out.longest = Math.max(out.longest, rendered.tokens.length);
+        if (split === 'train') {
+          out.trainTokens += rendered.tokens.length;
+          out.targetTokens += rendered.mask.reduce((a, b) => a + b, 0);
+          out.preview ??= previewOf(model, sampleId, rendered);
+        }
       }
     } catch (error) {
       out.excluded.push({ sampleId, split, reason: errorMessage(error) });
