@@ -198,7 +198,7 @@ export function writeTinyQwen2Model(outPath: string, options: TinyModelOptions):
 }
 
 /** The bundled Qwen2 vocabulary with the real added tokens of Qwen2.5/Qwen3 in place of its placeholders. */
-function qwenVocabulary(vocab: Map<string, GgufValue>): { tokens: string[]; types: number[] } {
+export function qwenVocabulary(vocab: Map<string, GgufValue>): { tokens: string[]; types: number[] } {
   const tokens = vocab.get('tokenizer.ggml.tokens');
   const types = vocab.get('tokenizer.ggml.token_type');
   if (tokens?.type !== 'array' || tokens.itemType !== 'string') throw new Error('vocab GGUF has no token list');

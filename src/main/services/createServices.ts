@@ -69,6 +69,7 @@ export async function createServices(options: {
     dispose: () => {
       data.dispose();
       train.dispose();
+      models.dispose();
       db.close();
     },
   };

@@ -2,7 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { statSync } from 'node:fs';
 import { basename, isAbsolute, join } from 'node:path';
 import type { Database } from 'better-sqlite3';
-import type { BaseModel, ModelFileInfo, ModelFileState, ModelSource } from '../../shared/contract/models';
+import type { BaseModel, DownloadInfo, ModelFileInfo, ModelFileState, ModelSource } from '../../shared/contract/models';
+import { MODEL_CATALOG, type CatalogModel } from '../../shared/models/catalog';
+import { ModelDownloads } from '../models/modelDownloads';
 import type { Contract } from '../../shared/contract';
 import type { ServiceImpl } from '../../shared/contract/spec';
 import { ToolTuneError } from '../../shared/errors';
@@ -52,12 +54,41 @@ function requireAbsolute(path: string): void {
 /** The models library (shared by all projects) and each project's choice of base. */
 export class ModelService implements ServiceImpl<Contract['models']> {
   private demoPending: Promise<BaseModel> | null = null;
+  private readonly transfers: ModelDownloads;
 
   constructor(
     private readonly db: Database,
     private readonly modelsDir: string,
     private readonly events: EventHub,
-  ) {}
+  ) {
+    this.transfers = new ModelDownloads(
+      join(modelsDir, 'downloads'),
+      (info) => this.events.emit('models', 'downloadProgress', info),
+      async (path) => (await this.addFile(path, 'download')).id,
+    );
+  }
+
+  catalog(): CatalogModel[] {
+    return [...MODEL_CATALOG];
+  }
+
+  download(request: { uri: string; endpoint?: string }): DownloadInfo {
+    return this.transfers.start(request);
+  }
+
+  cancelDownload({ downloadId }: { downloadId: string }): DownloadInfo {
+    const info = this.transfers.cancel(downloadId);
+    if (!info) throw new ToolTuneError('not-found', `No download with id ${downloadId}.`);
+    return info;
+  }
+
+  downloads(): DownloadInfo[] {
+    return this.transfers.list();
+  }
+
+  dispose(): void {
+    this.transfers.dispose();
+  }
 
   list(): BaseModel[] {
     const rows = this.db.prepare("SELECT * FROM models ORDER BY source = 'demo' DESC, added_at DESC").all() as ModelRow[];

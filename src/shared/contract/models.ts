@@ -1,3 +1,4 @@
+import type { CatalogModel } from '../models/catalog';
 import { event, method, schema } from './spec';
 
 /**
@@ -45,6 +46,19 @@ export interface BaseModel {
   fileState: ModelFileState;
 }
 
+/** A download into the library; the finished file is added (`modelId`). */
+export interface DownloadInfo {
+  id: string;
+  uri: string;
+  state: 'running' | 'done' | 'cancelled' | 'failed';
+  downloadedBytes: number;
+  totalBytes: number;
+  /** Where the file goes (known once the server answered). */
+  path: string | null;
+  modelId: string | null;
+  message: string | null;
+}
+
 const id = schema.id();
 const path = schema.string(4096, 1);
 
@@ -66,5 +80,24 @@ export const modelsContract = {
   setProjectBase: method<{ projectId: string; modelId: string | null }, BaseModel | null>(
     schema.object({ projectId: id, modelId: { anyOf: [id, { type: 'null' }] } }),
   ),
+  /** The curated "Get a model" list. */
+  catalog: method<Record<string, never>, CatalogModel[]>(schema.empty()),
+  /**
+   * Downloads `uri` (`hf:<user>/<repo>/<file>`, `hf:<user>/<repo>:<quant>` or an http(s) URL) into the library's
+   * folder and adds it; returns at once, progress comes as `downloadProgress`. Starting a URI whose download was
+   * cancelled or interrupted resumes it. `endpoint` replaces https://huggingface.co/ (a mirror).
+   */
+  download: method<{ uri: string; endpoint?: string }, DownloadInfo>(
+    schema.object(
+      {
+        uri: { type: 'string', minLength: 4, maxLength: 2048, pattern: '^(hf:|[Hh][Tt][Tt][Pp][Ss]?://)' },
+        endpoint: { type: 'string', maxLength: 2048, pattern: '^[Hh][Tt][Tt][Pp][Ss]?://' },
+      },
+      ['uri'],
+    ),
+  ),
+  cancelDownload: method<{ downloadId: string }, DownloadInfo>(schema.object({ downloadId: schema.id() })),
+  downloads: method<Record<string, never>, DownloadInfo[]>(schema.empty()),
+  downloadProgress: event<DownloadInfo>(),
   didChange: event<Record<string, never>>(),
 };

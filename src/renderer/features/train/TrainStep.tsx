@@ -3,6 +3,7 @@ import type { ProjectSummary } from '../../../shared/contract';
 import { ErrorMessage } from '../../components/ErrorMessage';
 import { useT } from '../../i18n/I18nProvider';
 import { BasePanel } from './BasePanel';
+import { GetModelPanel } from './GetModelPanel';
 import { HardwarePanel } from './HardwarePanel';
 import { useLiveTrainQueries, useRun, useRuns } from './queries';
 import { RunForm } from './RunForm';
@@ -27,6 +28,7 @@ export function TrainStep({ project }: { project: ProjectSummary }) {
       <div className="train-columns">
         <div className="train-setup">
           <BasePanel projectId={projectId} />
+          <GetModelPanel />
           <RunForm projectId={projectId} onStarted={setSelected} />
           <HardwarePanel />
         </div>

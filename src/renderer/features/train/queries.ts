@@ -1,6 +1,6 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect } from 'react';
-import type { TrainSettings } from '../../../shared/contract';
+import type { DownloadInfo, TrainSettings } from '../../../shared/contract';
 import { useApi } from '../../app/ApiProvider';
 
 export const trainKeys = {
@@ -29,6 +29,41 @@ export function useLiveTrainQueries(projectId: string): void {
       stopModels();
     };
   }, [api, queryClient, projectId]);
+}
+
+export function useCatalog() {
+  const api = useApi();
+  return useQuery({ queryKey: ['models', 'catalog'], queryFn: () => api.models.catalog({}), staleTime: Infinity });
+}
+
+/** Downloads with live progress (events replace the cached list's entry). */
+export function useDownloads() {
+  const api = useApi();
+  const queryClient = useQueryClient();
+  useEffect(
+    () =>
+      api.models.on('downloadProgress', (info) => {
+        queryClient.setQueryData<DownloadInfo[]>(downloadsKey, (list = []) => [...list.filter((d) => d.id !== info.id), info]);
+      }),
+    [api, queryClient],
+  );
+  return useQuery({ queryKey: downloadsKey, queryFn: () => api.models.downloads({}) });
+}
+
+const downloadsKey = ['models', 'downloads'] as const;
+
+export function useStartDownload() {
+  const api = useApi();
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (params: { uri: string; endpoint?: string }) => api.models.download(params),
+    onSettled: () => queryClient.invalidateQueries({ queryKey: downloadsKey }),
+  });
+}
+
+export function useCancelDownload() {
+  const api = useApi();
+  return useMutation({ mutationFn: (downloadId: string) => api.models.cancelDownload({ downloadId }) });
 }
 
 export function useModels() {

@@ -1,0 +1,145 @@
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { DownloadInfo } from '../../shared/contract';
+import { createTempServices, type TempServices } from '../testing/tempServices';
+import { writeTinyQwen2Model } from './tinyModel.js';
+
+/**
+ * A loopback stand-in for the hub, answering what node-llama-cpp's downloader asks: the manifest of
+ * `hf:user/repo:QUANT` and the file at `/user/repo/resolve/main/<file>`, with `Range` requests. It can cut
+ * one transfer off halfway (the socket closes mid-body).
+ */
+class FakeHub {
+  server!: Server;
+  /** Bytes sent in answer to range requests (the file's transfers). */
+  bytesServed = 0;
+  cutAt: number | null = null;
+
+  constructor(private readonly file: Buffer) {}
+
+  get url(): string {
+    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}/`;
+  }
+
+  async listen(): Promise<void> {
+    this.server = createServer((req, res) => this.answer(req, res));
+    await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
+  }
+
+  private answer(req: IncomingMessage, res: ServerResponse): void {
+    if (req.url?.startsWith('/v2/tooltune/tiny-GGUF/manifests/Q8_0')) {
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ ggufFile: { rfilename: 'tiny.Q8_0.gguf' } }));
+      return;
+    }
+    if (!req.url?.startsWith('/tooltune/tiny-GGUF/resolve/main/tiny.Q8_0.gguf')) {
+      res.writeHead(404).end();
+      return;
+    }
+    const size = this.file.byteLength;
+    const range = /bytes=(\d+)-(\d*)/.exec(req.headers.range ?? '');
+    const start = range ? Number(range[1]) : 0;
+    const end = range && range[2] ? Number(range[2]) : size - 1;
+    res.writeHead(range ? 206 : 200, {
+      'accept-ranges': 'bytes',
+      'content-length': String(end - start + 1),
+      ...(range ? { 'content-range': `bytes ${start}-${end}/${size}` } : {}),
+    });
+    const body = this.file.subarray(start, end + 1);
+    // The downloader's first request only reads the headers (size, ranges): count and cut range transfers.
+    if (!range) {
+      res.end(body);
+      return;
+    }
+    if (this.cutAt !== null && this.bytesServed + body.byteLength > this.cutAt) {
+      const part = Math.max(0, this.cutAt - this.bytesServed);
+      this.cutAt = null;
+      this.bytesServed += part;
+      res.write(body.subarray(0, part), () => res.destroy());
+      return;
+    }
+    this.bytesServed += body.byteLength;
+    res.end(body);
+  }
+}
+
+let t: TempServices;
+let hub: FakeHub;
+let file: Buffer;
+
+beforeAll(async () => {
+  delete process.env.HF_TOKEN;
+  t = await createTempServices();
+  const path = join(t.dataDir, 'source.gguf');
+  writeTinyQwen2Model(path, { layers: 1, embd: 32, heads: 2, kvHeads: 1, ff: 64, seed: 5, tiedOutput: true });
+  file = readFileSync(path);
+  hub = new FakeHub(file);
+  await hub.listen();
+}, 60_000);
+
+afterAll(() => {
+  hub?.server.close();
+  t?.dispose();
+});
+
+function settled(id: string, timeoutMs = 60_000): Promise<DownloadInfo> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('download did not settle')), timeoutMs);
+    const check = async () => {
+      const info = (await t.api.models.downloads({})).find((d) => d.id === id);
+      if (info && info.state !== 'running') {
+        clearTimeout(timer);
+        resolve(info);
+      } else setTimeout(() => void check(), 100);
+    };
+    void check();
+  });
+}
+
+const sha = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
+
+describe('model downloads through node-llama-cpp against a loopback hub', () => {
+  it('resolves hf:user/repo:QUANT through the manifest, survives a transfer cut off halfway and adds the file', async () => {
+    expect(file.byteLength).toBeGreaterThan(20 * 2 ** 20);
+    hub.cutAt = Math.floor(file.byteLength / 2);
+    const progress: DownloadInfo[] = [];
+    const stop = t.api.models.on('downloadProgress', (info) => progress.push(info));
+    const started = await t.api.models.download({ uri: 'hf:tooltune/tiny-GGUF:Q8_0', endpoint: hub.url });
+    const done = await settled(started.id);
+    stop();
+    expect(done.state, done.message ?? '').toBe('done');
+    expect(hub.cutAt).toBeNull(); // the cut happened
+    const model = (await t.api.models.list({})).find((m) => m.id === done.modelId);
+    expect(model).toMatchObject({ source: 'download', sha256: sha(file), sizeBytes: file.byteLength });
+    expect(progress.some((p) => p.downloadedBytes > 0 && p.downloadedBytes < file.byteLength)).toBe(true);
+    // After the cut only the missing part came again, by Range requests.
+    expect(hub.bytesServed).toBeLessThan(file.byteLength * 1.3);
+  }, 120_000);
+
+  it('a cancelled download keeps its part and resumes from it', async () => {
+    hub.bytesServed = 0;
+    const uri = `${hub.url}tooltune/tiny-GGUF/resolve/main/tiny.Q8_0.gguf`;
+    const first = await t.api.models.download({ uri });
+    while (((await t.api.models.downloads({})).find((d) => d.id === first.id)?.downloadedBytes ?? 0) < 8 * 2 ** 20) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    await t.api.models.cancelDownload({ downloadId: first.id });
+    expect((await settled(first.id)).state).toBe('cancelled');
+    const servedBefore = hub.bytesServed;
+    const second = await t.api.models.download({ uri });
+    const done = await settled(second.id);
+    expect(done.state, done.message ?? '').toBe('done');
+    expect(sha(readFileSync(done.path ?? ''))).toBe(sha(file));
+    expect(hub.bytesServed - servedBefore).toBeLessThan(file.byteLength);
+  }, 120_000);
+
+  it('says what went wrong when the hub does not have the file', async () => {
+    const started = await t.api.models.download({ uri: 'hf:tooltune/none-GGUF:Q8_0', endpoint: hub.url });
+    const failed = await settled(started.id);
+    expect(failed.state).toBe('failed');
+    expect(failed.message).toBeTruthy();
+  }, 60_000);
+});
