@@ -5,6 +5,7 @@ import { getLlama, JinjaTemplateChatWrapper, type Llama, type LlamaModel, type T
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Message } from '../../shared/data/conversation.js';
 import type { ToolDefinition } from '../../shared/tools/types.js';
+import { assistant, call, result } from './testing/sampleMessages.js';
 import { describeGguf, writeTinyQwen2Model } from '../models/tinyModel.js';
 import { ConversationRenderer, parseAssistantText, RenderConversationError, type RenderableSample } from './renderConversation.js';
 import { renderWithTemplate } from './templateReference.js';
@@ -38,10 +39,6 @@ const tools: ToolDefinition[] = [
   { name: 'save_note', description: 'Save a note', parameters: { type: 'object', properties: { text: { type: 'string' } }, required: ['text'] } },
 ];
 
-const call = (id: string, name: string, args: Record<string, unknown>) => ({ id, name, arguments: args });
-const assistant = (content: string, toolCalls: ReturnType<typeof call>[] = [], weight?: 0): Message =>
-  weight === undefined ? { role: 'assistant', content, toolCalls } : { role: 'assistant', content, toolCalls, weight };
-const result = (toolCallId: string, name: string, content: string): Message => ({ role: 'tool', toolCallId, name, content });
 
 const multiTurn: RenderableSample = {
   tools,

@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { getLlama, type Llama, type LlamaModel, type Token } from 'node-llama-cpp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Message } from '../../shared/data/conversation.js';
 import type { ToolDefinition } from '../../shared/tools/types.js';
+import { assistant, call, result } from './testing/sampleMessages.js';
 import { ConversationRenderer, type RenderableSample } from './renderConversation.js';
 import { proveRendering } from './renderDataset.js';
 import { FAMILIES, writeFamilyModel, type ModelFamily } from './testing/familyModels.js';
@@ -25,9 +25,6 @@ const tools: ToolDefinition[] = [
   { name: 'get_weather', description: 'Current weather for a city', parameters: { type: 'object', properties: { city: { type: 'string' } }, required: ['city'] } },
   { name: 'save_note', description: 'Save a note', parameters: { type: 'object', properties: { text: { type: 'string' } }, required: ['text'] } },
 ];
-const call = (id: string, name: string, args: Record<string, unknown>) => ({ id, name, arguments: args });
-const assistant = (content: string, toolCalls: ReturnType<typeof call>[] = []): Message => ({ role: 'assistant', content, toolCalls });
-const result = (toolCallId: string, name: string, content: string): Message => ({ role: 'tool', toolCallId, name, content });
 
 const SAMPLES: Record<string, RenderableSample> = {
   simpleCall: {
