@@ -90,7 +90,7 @@ try {
         `${measured.run.totalSteps} steps`.padEnd(10),
         `estimate ${formatBytes(estimate.peakMemoryBytes)} / peak ${formatBytes(measured.peak)} = ${(estimate.peakMemoryBytes / measured.peak).toFixed(2)}`.padEnd(44),
         `est. ${formatDuration(estimate.estimatedSeconds)} (${estimate.secondsPerStep.toFixed(2)} s/step)`.padEnd(30),
-        `Start→done ${formatDuration(measured.seconds)} (loss ${measured.run.loss?.toFixed(3)}, val ${measured.run.valLoss?.toFixed(3)})`,
+        `Start→done ${formatDuration(measured.seconds)} (loss ${measured.run.loss?.toFixed(3) ?? "—"}, val ${measured.run.valLoss?.toFixed(3) ?? "—"})`,
       ].join('  '),
     );
     console.log(rows.at(-1));

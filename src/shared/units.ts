@@ -1,8 +1,9 @@
-/** Human-readable sizes and durations, the same in the app and the CLI: 2.70 GiB, 812 MiB, 3 min 20 s. */
+/** Human-readable sizes and durations, the same in the app and the CLI: 2.70 GiB, 812 MiB, 10 B, 3 min 20 s. */
 export function formatBytes(bytes: number): string {
   if (bytes >= 2 ** 30) return `${(bytes / 2 ** 30).toFixed(2)} GiB`;
   if (bytes >= 2 ** 20) return `${(bytes / 2 ** 20).toFixed(0)} MiB`;
-  return `${Math.max(1, Math.round(bytes / 1024))} KiB`;
+  if (bytes >= 1024) return `${Math.round(bytes / 1024)} KiB`;
+  return `${bytes} B`;
 }
 
 export function formatDuration(seconds: number): string {

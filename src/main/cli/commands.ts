@@ -48,6 +48,10 @@ Data
 Models
   models list [--json]                       List the base models in the library (shared by all projects)
   models add <file> [--json]                 Add a local GGUF base (read where it lies and hashed, not copied)
+  models catalog [--json]                    The curated bases to download (URI, size, license)
+  models download <uri> [--endpoint URL] [--json]
+                                             Download hf:<user>/<repo>/<file>, hf:<user>/<repo>:<quant> or a URL into
+                                             the library (progress on stderr; run again to resume); --endpoint: a mirror
   models remove <id>                         Remove a model from the library; the file stays
   models use <id|demo> --project <name>      Set the project's base; demo: the tiny built-in demo base
                                              (<id>: the full id or a unique start of it, as models list shows)

@@ -46,6 +46,7 @@ function parse(argv: string[]): ParsedArgs {
       ctx: { type: 'string' },
       run: { type: 'string' },
       wait: { type: 'boolean' },
+      endpoint: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
       version,
     },

@@ -6,7 +6,7 @@
  */
 import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import type { Api, BaseModel, ProjectSummary, RunArtifact, RunLive, RunPhase, TrainSettings, TrainingRun } from '../../shared/contract';
+import type { Api, DownloadInfo, BaseModel, ProjectSummary, RunArtifact, RunLive, RunPhase, TrainSettings, TrainingRun } from '../../shared/contract';
 import { ToolTuneError } from '../../shared/errors';
 import { formatBytes, formatDuration } from '../../shared/units';
 import { OutcomeError, projectByName, requireFlag, requirePositional, UsageError, versionByName, type Output, type ParsedArgs } from './commandSupport';
@@ -63,6 +63,14 @@ export async function runModelsCommand(api: Api, action: string | undefined, arg
       if (json) return print(model);
       return output.out(`Added "${model.displayName}" (${model.id}), ${formatBytes(model.sizeBytes)}, sha256 ${model.sha256}.`);
     }
+    case 'catalog': {
+      const catalog = await api.models.catalog({});
+      if (json) return print(catalog);
+      for (const entry of catalog) output.out(`${entry.uri}\t${entry.name}\t≈${formatBytes(entry.sizeBytes)}\t${entry.license}`);
+      return;
+    }
+    case 'download':
+      return downloadModel(api, requirePositional(args, 0, 'A model URI (hf:<user>/<repo>/<file>, hf:<user>/<repo>:<quant> or a URL)'), args, output);
     case 'remove': {
       const model = await modelById(api, requirePositional(args, 0, 'A model id'));
       await api.models.remove({ id: model.id });
@@ -78,6 +86,27 @@ export async function runModelsCommand(api: Api, action: string | undefined, arg
     }
   }
   throw new UsageError(`Unknown command: models ${action ?? ''}`.trim());
+}
+
+/** Downloads into the library and waits for the end (progress on stderr); an interrupted download resumes when run again. */
+async function downloadModel(api: Api, uri: string, args: ParsedArgs, output: Output): Promise<void> {
+  const endpoint = typeof args.flags.endpoint === 'string' ? args.flags.endpoint : undefined;
+  const started = await api.models.download({ uri, ...(endpoint ? { endpoint } : {}) });
+  let lastLine = '';
+  const info = await new Promise<DownloadInfo>((resolve) => {
+    const check = async () => {
+      const current = (await api.models.downloads({})).find((d) => d.id === started.id) ?? started;
+      const line = `${formatBytes(current.downloadedBytes)} of ${formatBytes(current.totalBytes)}`;
+      if (current.state === 'running' && current.totalBytes > 0 && line !== lastLine) output.err((lastLine = line));
+      if (current.state !== 'running') resolve(current);
+      else setTimeout(() => void check(), POLL_MS);
+    };
+    void check();
+  });
+  if (info.state !== 'done') throw new ToolTuneError('unavailable', `The download of ${uri} ${info.state === 'cancelled' ? 'was cancelled' : 'failed'}: ${info.message ?? 'no reason given'}. Run the command again to resume it.`);
+  const model = info.modelId ? (await api.models.list({})).find((m) => m.id === info.modelId) : undefined;
+  if (args.flags.json === true) return output.out(JSON.stringify(model ?? info, null, 2));
+  output.out(`Downloaded ${info.path} and added it to the library${model ? ` as "${model.displayName}" (${model.id})` : ''}.`);
 }
 
 // ---- train --------------------------------------------------------------------------------------------------

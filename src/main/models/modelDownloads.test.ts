@@ -1,10 +1,11 @@
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DownloadInfo } from '../../shared/contract';
+import { runCliAsync } from '../testing/runCli';
 import { createTempServices, type TempServices } from '../testing/tempServices';
 import { writeTinyQwen2Model } from './tinyModel.js';
 
@@ -35,7 +36,8 @@ class FakeHub {
       res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ ggufFile: { rfilename: 'tiny.Q8_0.gguf' } }));
       return;
     }
-    if (!req.url?.startsWith('/tooltune/tiny-GGUF/resolve/main/tiny.Q8_0.gguf')) {
+    // Any file of a tooltune/*-GGUF repository is the same bytes (a fresh name downloads again).
+    if (!/^\/tooltune\/[a-z]+-GGUF\/resolve\/main\/[a-z]+\.Q8_0\.gguf/.test(req.url ?? '') || req.url?.includes('none')) {
       res.writeHead(404).end();
       return;
     }
@@ -83,6 +85,7 @@ beforeAll(async () => {
 afterAll(() => {
   hub?.server.close();
   t?.dispose();
+  if (t) rmSync(t.dataDir, { recursive: true, force: true });
 });
 
 function settled(id: string, timeoutMs = 60_000): Promise<DownloadInfo> {
@@ -134,6 +137,14 @@ describe('model downloads through node-llama-cpp against a loopback hub', () => 
     expect(done.state, done.message ?? '').toBe('done');
     expect(sha(readFileSync(done.path ?? ''))).toBe(sha(file));
     expect(hub.bytesServed - servedBefore).toBeLessThan(file.byteLength);
+  }, 120_000);
+
+  it('downloads from the CLI and prints the library entry as JSON', async () => {
+    t.services.dispose(); // the CLI opens the same data folder in its own process
+    const cli = await runCliAsync(t.dataDir, ['models', 'download', 'hf:tooltune/cli-GGUF/cli.Q8_0.gguf', '--endpoint', hub.url, '--json']);
+    t = await createTempServices({ dataDir: t.dataDir });
+    expect(cli.status, cli.stderr).toBe(0);
+    expect(JSON.parse(cli.stdout)).toMatchObject({ source: 'download', sha256: sha(file), path: expect.stringMatching(/cli\.Q8_0\.gguf$/) });
   }, 120_000);
 
   it('says what went wrong when the hub does not have the file', async () => {

@@ -34,6 +34,8 @@ const EXCLUDED_FILE = 'excluded.json';
 const PREVIEW_FILE = 'preview.json';
 const CHECKPOINTS_DIR = 'checkpoints';
 const ADAPTER_FILE = 'adapter.gguf';
+/** The estimate's reserve over the warm-up's peak (docs/trainer.md, Estimate). */
+const PEAK_MARGIN = 1.2;
 const PREPARATION_INTERRUPTED = 'ToolTune stopped while the data was being prepared; start the run again.';
 
 export interface TrainServiceOptions {
@@ -202,7 +204,8 @@ export class TrainService implements ServiceImpl<Contract['train']> {
       const measured = await measureWarmup(binDir, this.trainerOptions(settings, model, data, scratch), scratch);
       const totalSteps = settings.maxSteps ?? measured.stepsPerEpoch * settings.epochs;
       const available = availableMemory();
-      const fits = measured.peakMemoryBytes < available * 0.9;
+      // A whole run peaked up to 15% above its warm-up (npm run bench:run): keep that much in reserve.
+      const fits = measured.peakMemoryBytes * PEAK_MARGIN < available;
       return {
         ...measured,
         availableMemoryBytes: available,
@@ -212,6 +215,8 @@ export class TrainService implements ServiceImpl<Contract['train']> {
         estimatedSeconds: measured.secondsPerStep * totalSteps,
         warmupSteps: WARMUP_STEPS,
         data: summaryOf(data.rendered),
+        longerThanWindow: [...data.rendered.train, ...data.rendered.eval].filter((sample) => sample.tokens.length > settings.contextLength).length,
+        contextLength: settings.contextLength,
       };
     } finally {
       rmSync(scratch, { recursive: true, force: true });
@@ -260,7 +265,9 @@ export class TrainService implements ServiceImpl<Contract['train']> {
   run({ runId }: { runId: string }): RunDetail {
     const run = this.store.get(runId);
     const curve = new Map<number, { step: number; loss: number | null; valLoss: number | null }>();
+    let truncatedSamples: number | null = null;
     for (const event of new EventFileTail(join(run.dir, EVENTS_FILE)).read()) {
+      if (event.type === 'start') truncatedSamples = event.truncated_samples;
       if (event.type !== 'progress') continue;
       // A resumed run repeats the steps after its checkpoint: the latest report of a step wins.
       curve.set(event.step, { step: event.step, loss: event.loss, valLoss: event.val_loss ?? null });
@@ -268,6 +275,7 @@ export class TrainService implements ServiceImpl<Contract['train']> {
     return {
       ...publicRun(run),
       curve: [...curve.values()].sort((a, b) => a.step - b.step),
+      truncatedSamples,
       logTail: tailLines(join(run.dir, LOG_FILE), 40),
       excluded: readJson<ExcludedSample[]>(join(run.dir, EXCLUDED_FILE), []),
       preview: readJson<RenderedPreview | null>(join(run.dir, PREVIEW_FILE), null),

@@ -1,7 +1,9 @@
 /**
  * A short measured warm-up: the trainer runs a few steps on the run's own rendered data and settings, and we
  * read the peak memory (the kernel's high-water mark of the process) and the time per step. The first step
- * also builds the graphs, so the time per step is taken from the later ones.
+ * also builds the graphs, so the time per step is taken from the steps after it; the last step also runs the
+ * validation, whose forward graph is a peak of its own (measured: the Demo base at a 1,024-token window
+ * needs 2.6× the memory of training alone there).
  */
 import { readFileSync } from 'node:fs';
 import { startTrainer, type TrainerOptions, type TrainerProgressEvent, type TrainerStartEvent } from './trainerProcess';
@@ -12,7 +14,7 @@ export interface WarmupMeasurement {
   stepsPerEpoch: number;
 }
 
-export const WARMUP_STEPS = 3;
+export const WARMUP_STEPS = 4;
 
 function highWaterMark(pid: number | undefined): number {
   if (pid === undefined || process.platform !== 'linux') return 0;
@@ -29,7 +31,16 @@ export async function measureWarmup(binDir: string, options: TrainerOptions, scr
   const steps: TrainerProgressEvent[] = [];
   let start: TrainerStartEvent | undefined;
   const run = startTrainer(
-    { ...options, out: `${scratchDir}/warmup.gguf`, checkpointDir: `${scratchDir}/checkpoints`, maxSteps: WARMUP_STEPS, epochs: undefined, val: undefined, resume: false, checkpointEvery: undefined },
+    {
+      ...options,
+      out: `${scratchDir}/warmup.gguf`,
+      checkpointDir: `${scratchDir}/checkpoints`,
+      maxSteps: WARMUP_STEPS,
+      epochs: undefined,
+      valEvery: options.val !== undefined ? WARMUP_STEPS : undefined,
+      resume: false,
+      checkpointEvery: undefined,
+    },
     {
       binDir,
       onEvent: (event) => {
@@ -48,7 +59,8 @@ export async function measureWarmup(binDir: string, options: TrainerOptions, scr
   });
   if (result.error) throw new Error(result.error.message);
   if (result.exitCode !== 0 || !start) throw new Error(`the warm-up ended with ${result.signal ?? `exit code ${result.exitCode}`}: ${result.stderrTail.trim().split('\n').slice(-2).join(' ')}`);
-  const timed = steps.slice(1).map((s) => (s as TrainerProgressEvent & { step_s?: number }).step_s ?? 0).filter((s) => s > 0);
+  // Step 1 builds the graphs and the last one validates: the steps between are plain training.
+  const timed = steps.slice(1, -1).map((s) => (s as TrainerProgressEvent & { step_s?: number }).step_s ?? 0).filter((s) => s > 0);
   const reported = Math.max(0, ...steps.map((s) => s.mem_bytes));
   return {
     peakMemoryBytes: Math.max(peak, reported),

@@ -101,6 +101,8 @@ export interface TrainingRun extends RunLive {
 export interface RunDetail extends TrainingRun {
   /** One point per step that reported a loss; val where validation ran. */
   curve: Array<{ step: number; loss: number | null; valLoss: number | null }>;
+  /** Samples longer than the window, cut by the trainer (their ends, often the answers, are not trained); null before it starts. */
+  truncatedSamples: number | null;
   /** The last lines of the trainer's log. */
   logTail: string[];
   excluded: Array<{ sampleId: number; split: 'train' | 'eval'; reason: string }>;
@@ -130,6 +132,9 @@ export interface TrainEstimate {
   estimatedSeconds: number;
   warmupSteps: number;
   data: RunDataSummary;
+  /** Samples longer than the window: the trainer cuts their ends (often the answers). */
+  longerThanWindow: number;
+  contextLength: number;
 }
 
 export interface HardwareInfo {

@@ -17,6 +17,11 @@ export function EstimateView({ estimate }: { estimate: TrainEstimate }) {
         })}
       </p>
       {estimate.suggestion && <p className="field-error">{estimate.suggestion}</p>}
+      {estimate.longerThanWindow > 0 && (
+        <p className="field-error">
+          {t('train.run.truncated', { count: estimate.longerThanWindow, window: estimate.contextLength, longest: estimate.data.longestSample })}
+        </p>
+      )}
       <p className="hint">{t('train.estimate.basis', { steps: estimate.warmupSteps, excluded: estimate.data.excludedSamples })}</p>
     </div>
   );

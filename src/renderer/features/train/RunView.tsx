@@ -63,6 +63,9 @@ export function RunView({ projectId, run, onStarted }: { projectId: string; run:
           })}
         </p>
       )}
+      {run.truncatedSamples !== null && run.truncatedSamples > 0 && (
+        <p className="field-error">{t('train.run.truncated', { count: run.truncatedSamples, window: run.settings.contextLength, longest: run.data?.longestSample ?? 0 })}</p>
+      )}
       {run.artifacts.length > 0 && (
         <details open={run.state === 'done'}>
           <summary>{t('train.run.artifacts')}</summary>
