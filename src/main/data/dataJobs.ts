@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Database } from 'better-sqlite3';
 import type { GenerateParams, ImportSummary, JobInfo, JobKind, JobState, SampleSource } from '../../shared/contract';
+import { findJobRow, jobRow, toJobInfo, type JobDbRow } from '../jobs/jobRecords';
 import { ToolTuneError } from '../../shared/errors';
 import type { EventHub } from '../transport/eventHub';
 import type { ImportFindings } from './dataWorkerProtocol';
@@ -18,21 +19,6 @@ const CHANGE_INTERVAL_MS = 1000;
 
 /** What a job row keeps of its request: enough to resume a generate job exactly (a teacher's API key aside). */
 export type JobParams = { kind: 'generate'; generate: GenerateParams } | { kind: 'import'; fileName: string | null };
-
-interface JobDbRow {
-  id: string;
-  project_id: string;
-  kind: JobKind;
-  state: JobState;
-  done: number;
-  total: number;
-  params_json: string;
-  result_json: string | null;
-  message: string | null;
-  owner_pid: number;
-  created_at: string;
-  updated_at: string;
-}
 
 export interface JobLaunch {
   projectId: string;
@@ -55,22 +41,6 @@ function isAlive(pid: number): boolean {
   }
 }
 
-function toJobInfo(row: JobDbRow): JobInfo {
-  const info: JobInfo = {
-    id: row.id,
-    projectId: row.project_id,
-    kind: row.kind,
-    state: row.state,
-    done: row.done,
-    total: row.total,
-    message: row.message,
-    createdAt: row.created_at,
-    updatedAt: row.updated_at,
-  };
-  if (row.result_json) info.importSummary = JSON.parse(row.result_json) as ImportSummary;
-  return info;
-}
-
 /**
  * Runs generate and import jobs: one producer each (a worker, or a teacher), every batch written in one transaction
  * together with the job's `done` count, so after a crash the row says exactly how far it got.
@@ -90,11 +60,6 @@ export class DataJobs {
 
   get(jobId: string): JobInfo {
     return toJobInfo(this.row(jobId));
-  }
-
-  list(projectId: string): JobInfo[] {
-    const rows = this.db.prepare(`SELECT * FROM jobs WHERE project_id = ? AND ${DATA_KINDS} ORDER BY created_at DESC, rowid DESC`).all(projectId) as JobDbRow[];
-    return rows.map(toJobInfo);
   }
 
   params(jobId: string): JobParams {
@@ -220,7 +185,7 @@ export class DataJobs {
   }
 
   private emitProgress(jobId: string, projectId: string, kind: JobKind, done: number, total: number, state: Exclude<JobState, 'interrupted'>, message?: string): void {
-    this.events.emit('data', 'jobProgress', message === undefined ? { jobId, projectId, kind, done, total, state } : { jobId, projectId, kind, done, total, state, message });
+    this.events.emit('jobs', 'progress', message === undefined ? { jobId, projectId, kind, done, total, state } : { jobId, projectId, kind, done, total, state, message });
   }
 
   /** Jobs left `running` by a process that is gone (a crash, a kill) are marked interrupted. */
@@ -235,13 +200,11 @@ export class DataJobs {
   }
 
   private find(jobId: string): JobInfo | undefined {
-    const row = this.db.prepare(`SELECT * FROM jobs WHERE id = ? AND ${DATA_KINDS}`).get(jobId) as JobDbRow | undefined;
+    const row = findJobRow(this.db, jobId);
     return row && toJobInfo(row);
   }
 
   private row(jobId: string): JobDbRow {
-    const row = this.db.prepare(`SELECT * FROM jobs WHERE id = ? AND ${DATA_KINDS}`).get(jobId) as JobDbRow | undefined;
-    if (!row) throw new ToolTuneError('not-found', `No job with id ${jobId}.`);
-    return row;
+    return jobRow(this.db, jobId);
   }
 }

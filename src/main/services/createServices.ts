@@ -7,6 +7,7 @@ import { RpcServer } from '../transport/rpcServer';
 import { AppService } from './app';
 import { DataService } from './data';
 import { seedDemoProject } from './demoProject';
+import { JobService } from './jobs';
 import { ModelService, modelsDirOf } from './models';
 import { TrainService } from './train';
 import { findNativeBinDir } from '../train/trainerProcess';
@@ -58,7 +59,10 @@ export async function createServices(options: {
     appVersion: options.version,
     binDir: options.nativeBinDir !== undefined ? options.nativeBinDir : findNativeBinDir(),
   });
-  const implementations: Implementations = { app, projects, tools, data, models, train };
+  const jobs = new JobService(db, projects);
+  jobs.register(['generate', 'import'], { cancel: (jobId) => data.cancelJob(jobId) });
+  jobs.register(['train'], { cancel: (jobId) => train.stopJob(jobId) });
+  const implementations: Implementations = { app, projects, tools, data, jobs, models, train };
   return {
     db,
     events,

@@ -49,7 +49,7 @@ function openAiLine(city: unknown, tool = weatherTool): string {
 describe('data: generation', () => {
   it('generates verified samples for the Demo project, deterministically for a seed, with progress', async () => {
     const progress: JobProgress[] = [];
-    env.api.data.on('jobProgress', (event) => progress.push(event));
+    env.api.jobs.on('progress', (event) => progress.push(event));
     await generate(demoId, 300, 7);
     const { total, rows } = await env.api.data.list({ projectId: demoId, offset: 0, limit: 500 });
     expect(total).toBe(300);
@@ -68,8 +68,8 @@ describe('data: generation', () => {
   it('cancels between batches: every written batch is whole and the job says how far it got', async () => {
     const { jobId } = await env.api.data.generate({ projectId: demoId, count: 100_000, seed: 3 });
     const cancelled = new Promise<void>((resolve) => {
-      env.api.data.on('jobProgress', (event) => {
-        if (event.state === 'running' && event.done > 0) void env.api.data.cancelJob({ jobId }).then(() => resolve());
+      env.api.jobs.on('progress', (event) => {
+        if (event.state === 'running' && event.done > 0) void env.api.jobs.cancel({ jobId }).then(() => resolve());
       });
     });
     await cancelled;
@@ -99,7 +99,7 @@ describe('data: interrupted jobs', () => {
     const reopened = await createServices({ dataDir: env.dataDir, mode: 'cli', version: '0.0.0-test' });
     try {
       const data = reopened.implementations.data;
-      expect(await data.job({ jobId })).toMatchObject({ state: 'interrupted', done: BATCH_SIZE, total: 3000 });
+      expect(await reopened.implementations.jobs.get({ jobId })).toMatchObject({ state: 'interrupted', done: BATCH_SIZE, total: 3000 });
       expect(await data.resumeJob({ jobId })).toMatchObject({ state: 'running' });
       expect(await (data as DataService).whenJobSettled(jobId)).toMatchObject({ state: 'done', done: 3000 });
     } finally {
@@ -118,13 +118,13 @@ describe('data: closing the app', () => {
     const services = await createServices({ dataDir: join(env.dataDir, 'closing'), mode: 'cli', version: '0.0.0-test' });
     const data = services.implementations.data as DataService;
     const demo = (await services.implementations.projects.list({})).find((project) => project.name === 'Demo')!;
-    const firstBatch = new Promise<void>((resolve) => services.events.connect((message) => message.event === 'jobProgress' && (message.payload as JobProgress).done > 0 && resolve()));
+    const firstBatch = new Promise<void>((resolve) => services.events.connect((message) => message.event === 'progress' && (message.payload as JobProgress).done > 0 && resolve()));
     const { jobId } = data.generate({ projectId: demo.id, count: 100_000, seed: 1 });
     await firstBatch;
     services.dispose();
     const reopened = await createServices({ dataDir: join(env.dataDir, 'closing'), mode: 'cli', version: '0.0.0-test' });
     try {
-      const job = await reopened.implementations.data.job({ jobId });
+      const job = await reopened.implementations.jobs.get({ jobId });
       expect(job).toMatchObject({ state: 'interrupted', total: 100_000 });
       expect(job.done % BATCH_SIZE).toBe(0);
     } finally {

@@ -129,7 +129,8 @@ export class DataService implements ServiceImpl<Contract['data']> {
     return { jobId };
   }
 
-  cancelJob({ jobId }: { jobId: string }): Promise<JobInfo> {
+  /** Stops a generate or import job between batches (the jobs service's `cancel` for those kinds). */
+  cancelJob(jobId: string): Promise<JobInfo> {
     return this.jobStore.cancel(jobId);
   }
 
@@ -141,18 +142,9 @@ export class DataService implements ServiceImpl<Contract['data']> {
     return this.jobStore.resume(jobId, this.generateLaunch(params.generate, done, params.generate.count - done, this.teacherKeys.get(jobId)));
   }
 
-  job({ jobId }: { jobId: string }): JobInfo {
-    return this.jobStore.get(jobId);
-  }
-
   /** The job's final state once it ends; for tests and callers inside main. */
   whenJobSettled(jobId: string): Promise<JobInfo> {
     return this.jobStore.whenSettled(jobId);
-  }
-
-  jobs({ projectId }: { projectId: string }): JobInfo[] {
-    this.projects.get({ id: projectId });
-    return this.jobStore.list(projectId);
   }
 
   list(params: { projectId: string; offset: number; limit: number; filter?: SampleFilter; sort?: SampleSort }): { total: number; rows: SampleRow[] } {

@@ -96,7 +96,12 @@ describe.skipIf(binDir === null)('Train runs outlive their process, stop and res
   it('stops with a checkpoint, resumes from it and finishes', async () => {
     const started = await t.api.train.start({ projectId: demo.id, settings });
     await waitFor(async () => (await t.api.train.run({ runId: started.id })).step >= 3);
-    await t.api.train.stop({ runId: started.id });
+    // A run is a job like any other: the jobs service lists it with the project's data jobs and stops it.
+    const jobs = await t.api.jobs.list({ projectId: demo.id });
+    expect(new Set(jobs.map((job) => job.kind))).toEqual(new Set(['generate', 'train']));
+    const job = jobs.find((candidate) => candidate.runId === started.id);
+    expect(job).toMatchObject({ kind: 'train', state: 'running' });
+    await t.api.jobs.cancel({ jobId: job!.id });
     const stopped = await t.services.train.whenSettled(started.id);
     expect(stopped.state).toBe('cancelled');
     expect(stopped.message).toMatch(/Stopped at step \d+/);

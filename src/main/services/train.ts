@@ -4,7 +4,8 @@ import { availableParallelism, freemem, totalmem } from 'node:os';
 import { join } from 'node:path';
 import type { Database } from 'better-sqlite3';
 import { getLlama, LlamaLogLevel } from 'node-llama-cpp';
-import type { Contract } from '../../shared/contract';
+import type { Contract, JobInfo } from '../../shared/contract';
+import { jobRow, toJobInfo } from '../jobs/jobRecords';
 import type { BaseModel } from '../../shared/contract/models';
 import type { HardwareInfo, TrainEstimate, RunArtifact, RunDataSummary, RunDetail, RunRepro, TrainSettings, TrainingRun } from '../../shared/contract/train';
 import type { ServiceImpl } from '../../shared/contract/spec';
@@ -151,7 +152,7 @@ export class TrainService implements ServiceImpl<Contract['train']> {
   private readonly pendingTimers = new Set<NodeJS.Timeout>();
 
   constructor(
-    db: Database,
+    private readonly db: Database,
     private readonly projects: ProjectService,
     private readonly models: ModelService,
     private readonly events: EventHub,
@@ -241,6 +242,13 @@ export class TrainService implements ServiceImpl<Contract['train']> {
     if (run.trainerPid === null) this.stopRequested.add(runId);
     else signalStop(run.trainerPid);
     return publicRun(run);
+  }
+
+  /** The jobs service's `cancel` for train jobs: a graceful stop of the job's run. */
+  stopJob(jobId: string): JobInfo {
+    const runId = this.store.runIdOfJob(jobId);
+    this.stop({ runId });
+    return toJobInfo(jobRow(this.db, jobId));
   }
 
   async resume({ runId }: { runId: string }): Promise<TrainingRun> {
@@ -550,6 +558,15 @@ export class TrainService implements ServiceImpl<Contract['train']> {
 
   private emitProgress(runId: string): void {
     const run = this.store.get(runId);
+    this.events.emit('jobs', 'progress', {
+      jobId: run.jobId,
+      projectId: run.projectId,
+      kind: 'train',
+      done: run.step,
+      total: run.totalSteps,
+      state: run.state,
+      ...(run.message ? { message: run.message } : {}),
+    });
     this.events.emit('train', 'runProgress', {
       runId,
       projectId: run.projectId,

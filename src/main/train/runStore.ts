@@ -1,7 +1,7 @@
 /** SQL of training runs: a `training_runs` row with its `jobs` row (kind `train`) holding state and step count. */
 import { randomUUID } from 'node:crypto';
 import type { Database } from 'better-sqlite3';
-import type { JobState } from '../../shared/contract/data';
+import type { JobState } from '../../shared/contract/jobs';
 import type { RunArtifact, RunDataSummary, RunLive, RunRepro, TrainSettings, TrainingRun } from '../../shared/contract/train';
 import { ToolTuneError } from '../../shared/errors';
 
@@ -86,6 +86,12 @@ export class RunStore {
 
   list(projectId: string): StoredRun[] {
     return (this.db.prepare(`${SELECT} WHERE r.project_id = ? ORDER BY r.seq DESC`).all(projectId) as RunDbRow[]).map(toRun);
+  }
+
+  runIdOfJob(jobId: string): string {
+    const id = this.db.prepare('SELECT id FROM training_runs WHERE job_id = ?').pluck().get(jobId) as string | undefined;
+    if (!id) throw new ToolTuneError('not-found', `No training run for job ${jobId}.`);
+    return id;
   }
 
   /** Runs whose job says `running`: to re-attach or mark interrupted at start. */

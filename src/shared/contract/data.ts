@@ -4,14 +4,15 @@ import type { Augmentations } from '../data/synthesis/augment';
 import type { ArgumentBalance, BalanceWarning } from '../data/balance';
 import type { CheckName, CheckResult } from '../data/verification';
 import type { ToolDefinition } from '../tools/types';
+import type { JobInfo } from './jobs';
 import { event, method, schema } from './spec';
 
 /**
  * The Data step: synthesize, import, review, split, freeze and export a project's samples.
  *
- * Long work (generate, import) runs as a job: the method returns `{jobId}` at once, progress
- * arrives as `jobProgress` events (at most ~10 per second per job) and the outcome is read with
- * `job`. Large imports are sent in parts with `uploadChunk` and then imported by `uploadId`, so
+ * Long work (generate, import) runs as a job of the jobs service (`jobs.ts`): the method returns `{jobId}` at
+ * once, progress arrives as `jobs.progress` events (at most ~10 per second per job) and the outcome is read with
+ * `jobs.get`; `jobs.cancel` stops between batches (every sample written so far stays). Large imports are sent in parts with `uploadChunk` and then imported by `uploadId`, so
  * no single message grows past the transport's limit.
  */
 
@@ -94,10 +95,6 @@ export interface GenerateParams {
   generator?: GeneratorChoice;
 }
 
-export type JobKind = 'generate' | 'import';
-/** `interrupted`: the app stopped while the job ran; `resumeJob` continues a generate job. */
-export type JobState = 'running' | 'done' | 'cancelled' | 'failed' | 'interrupted';
-
 export interface ImportSummary {
   format: DatasetFormat | null;
   /** Samples written to the project. */
@@ -108,30 +105,6 @@ export interface ImportSummary {
   problems: ImportProblem[];
   /** Tools the samples use that the project lacks; offer them through `tools.commitImport`. */
   missingTools: ToolDefinition[];
-}
-
-export interface JobInfo {
-  id: string;
-  projectId: string;
-  kind: JobKind;
-  state: JobState;
-  done: number;
-  total: number;
-  message: string | null;
-  createdAt: string;
-  updatedAt: string;
-  /** Set when an import job is done. */
-  importSummary?: ImportSummary;
-}
-
-export interface JobProgress {
-  jobId: string;
-  projectId: string;
-  kind: JobKind;
-  done: number;
-  total: number;
-  state: Exclude<JobState, 'interrupted'>;
-  message?: string;
 }
 
 export interface DatasetVersion {
@@ -312,15 +285,11 @@ export const dataContract = {
       ['projectId'],
     ),
   ),
-  /** Stops between batches: every sample written so far stays, no batch is written in part. */
-  cancelJob: method<{ jobId: string }, JobInfo>(schema.object({ jobId: id })),
   /**
    * Continues an interrupted or cancelled generate job from where it stopped, with the same seed.
    * A teacher endpoint's API key is kept in memory only: after a restart pass it again.
    */
   resumeJob: method<{ jobId: string; teacherApiKey?: string }, JobInfo>(schema.object({ jobId: id, teacherApiKey: schema.string(4096) }, ['jobId'])),
-  job: method<{ jobId: string }, JobInfo>(schema.object({ jobId: id })),
-  jobs: method<{ projectId: string }, JobInfo[]>(schema.object({ projectId: id })),
   list: method<
     { projectId: string; offset: number; limit: number; filter?: SampleFilter; sort?: SampleSort },
     { total: number; rows: SampleRow[] }
@@ -392,6 +361,5 @@ export const dataContract = {
   export: method<{ projectId: string; format: DataExportFormat; versionId?: string }, DataExport>(
     schema.object({ projectId: id, format: { enum: [...DATA_EXPORT_FORMATS] }, versionId: id }, ['projectId', 'format']),
   ),
-  jobProgress: event<JobProgress>(),
   didChange: event<{ projectId: string }>(),
 };

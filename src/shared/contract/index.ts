@@ -4,6 +4,7 @@
  */
 import { appContract } from './app';
 import { dataContract } from './data';
+import { jobsContract } from './jobs';
 import { modelsContract } from './models';
 import { trainContract } from './train';
 import { projectsContract } from './projects';
@@ -15,6 +16,7 @@ export const contract = {
   projects: projectsContract,
   tools: toolsContract,
   data: dataContract,
+  jobs: jobsContract,
   models: modelsContract,
   train: trainContract,
 } as const;
@@ -28,6 +30,7 @@ export type Implementations = { [S in ServiceName]: ServiceImpl<Contract[S]> };
 export type { AppInfo, AppSettings, Locale } from './app';
 export { LOCALES } from './app';
 export type { ProjectSummary } from './projects';
+export type { JobInfo, JobKind, JobProgress, JobState } from './jobs';
 export type { HardwareInfo, TrainEstimate, LoraTarget, RunArtifact, RunDetail, RunLive, RunPhase, RunProgress, RunRepro, TrainSettings, TrainingRun } from './train';
 export { LORA_TARGETS } from './train';
 export type { CatalogModel } from '../models/catalog';
@@ -49,10 +52,6 @@ export type {
   GenerateParams,
   GeneratorChoice,
   ImportSummary,
-  JobInfo,
-  JobKind,
-  JobProgress,
-  JobState,
   SampleCheck,
   SampleFilter,
   SampleMix,

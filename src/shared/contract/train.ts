@@ -1,4 +1,4 @@
-import type { JobState } from './data';
+import type { JobState } from './jobs';
 import { event, method, schema } from './spec';
 
 /**

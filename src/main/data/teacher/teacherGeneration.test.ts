@@ -38,7 +38,7 @@ describe('data.generate with a teacher endpoint', () => {
   it('writes verified samples of the planned kinds, keeps the API key out of the database, reports progress', async () => {
     server = await startFakeOpenAiServer(schemaAnswers);
     const progress: JobProgress[] = [];
-    env.api.data.on('jobProgress', (event) => progress.push(event));
+    env.api.jobs.on('progress', (event) => progress.push(event));
     const started = performance.now();
     const { job } = await generate({ count: 40, seed: 5, generator: { kind: 'teacher', teacher: endpoint({ concurrency: 4 }) } });
     const seconds = (performance.now() - started) / 1000;
@@ -93,8 +93,8 @@ describe('data.generate with a teacher endpoint', () => {
     });
     const teacher = endpoint({ concurrency: 2 });
     const { jobId } = await env.api.data.generate({ projectId: demoId, count: 30, seed: 9, generator: { kind: 'teacher', teacher } });
-    await new Promise<void>((resolve) => env.api.data.on('jobProgress', (event) => event.jobId === jobId && event.done > 0 && resolve()));
-    const cancelled = await env.api.data.cancelJob({ jobId });
+    await new Promise<void>((resolve) => env.api.jobs.on('progress', (event) => event.jobId === jobId && event.done > 0 && resolve()));
+    const cancelled = await env.api.jobs.cancel({ jobId });
     expect(cancelled.state).toBe('cancelled');
     expect(cancelled.done).toBeGreaterThan(0);
     expect(cancelled.done).toBeLessThan(30);

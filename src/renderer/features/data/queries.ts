@@ -95,7 +95,7 @@ export function useFinishedJob(projectId: string, jobId: string | null, finished
   const api = useApi();
   return useQuery({
     queryKey: dataKeys.job(projectId, jobId ?? ''),
-    queryFn: () => api.data.job({ jobId: jobId ?? '' }),
+    queryFn: () => api.jobs.get({ jobId: jobId ?? '' }),
     enabled: jobId !== null && finished,
   });
 }
@@ -137,7 +137,7 @@ export function useStartImport(projectId: string) {
 
 export function useCancelJob() {
   const api = useApi();
-  return useMutation({ mutationFn: (jobId: string) => api.data.cancelJob({ jobId }) });
+  return useMutation({ mutationFn: (jobId: string) => api.jobs.cancel({ jobId }) });
 }
 
 export function useSetStatus(projectId: string) {
@@ -194,8 +194,8 @@ export function useImportMissingTools(projectId: string) {
 }
 
 /**
- * The last progress of job `jobId`: read once with `data.job` (an event may have come before we
- * listened), then kept current from `jobProgress` events.
+ * The last progress of job `jobId`: read once with `jobs.get` (an event may have come before we
+ * listened), then kept current from `jobs.progress` events.
  */
 export function useJobProgress(jobId: string | null): JobProgress | null {
   const api = useApi();
@@ -204,13 +204,13 @@ export function useJobProgress(jobId: string | null): JobProgress | null {
     setProgress(null);
     if (jobId === null) return;
     let live = false;
-    const stop = api.data.on('jobProgress', (event) => {
+    const stop = api.jobs.on('progress', (event) => {
       if (event.jobId !== jobId) return;
       live = true;
       setProgress(event);
     });
-    api.data
-      .job({ jobId })
+    api.jobs
+      .get({ jobId })
       .then((info) => {
         if (live || info.state === 'interrupted') return;
         const { projectId, kind, done, total, state, message } = info;
