@@ -1,6 +1,6 @@
 import type { DataExport, DataExportFormat } from '../../shared/contract';
 import type { Sample } from '../../shared/data/conversation';
-import { exportBfcl, exportGlaive, exportOpenAiJsonl, exportShareGpt, exportXlam, shareGptDatasetInfo } from '../../shared/data/formats';
+import { exportBfcl, exportGlaive, exportLlamaFactory, exportOpenAiJsonl, exportShareGpt, exportXlam, shareGptDatasetInfo } from '../../shared/data/formats';
 
 /** Writes samples in an interchange format, with the companion files the format's tools expect. */
 export function exportDataset(samples: readonly Sample[], format: DataExportFormat, baseName: string): DataExport {
@@ -11,6 +11,8 @@ export function exportDataset(samples: readonly Sample[], format: DataExportForm
       const fileName = `${baseName}.sharegpt.jsonl`;
       return { fileName, text: exportShareGpt(samples), extraFiles: [{ fileName: 'dataset_info.json', text: shareGptDatasetInfo(baseName, fileName) }] };
     }
+    case 'llamafactory':
+      return { fileName: `${baseName}.llamafactory.jsonl`, text: exportLlamaFactory(samples), extraFiles: [] };
     case 'glaive':
       return { fileName: `${baseName}.glaive.jsonl`, text: exportGlaive(samples), extraFiles: [] };
     case 'xlam':

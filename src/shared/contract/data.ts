@@ -158,7 +158,7 @@ export interface DataStats {
 }
 
 export type DataExportFormat = DatasetFormat;
-export const DATA_EXPORT_FORMATS: readonly DataExportFormat[] = ['openai', 'sharegpt', 'glaive', 'xlam', 'bfcl'];
+export const DATA_EXPORT_FORMATS: readonly DataExportFormat[] = ['openai', 'sharegpt', 'llamafactory', 'glaive', 'xlam', 'bfcl'];
 
 export interface ExportedFile {
   fileName: string;

@@ -45,6 +45,14 @@ describe('parseSample', () => {
     expect(parseSample({ messages: Array.from({ length: MAX_MESSAGES + 1 }, () => ({ role: 'user', content: '' })) })).toMatchObject({ problems: [{ pointer: '/messages' }] });
   });
 
+  it("keeps an assistant turn's reasoning and refuses one that is not text", () => {
+    const withReasoning = { ...valid, messages: [valid.messages[0], { ...valid.messages[1], reasoning: 'Oslo is a city.' }, valid.messages[2], valid.messages[3]] };
+    const result = parseSample(withReasoning);
+    expect('sample' in result && result.sample.messages[1]).toMatchObject({ role: 'assistant', reasoning: 'Oslo is a city.' });
+    const bad = parseSample({ ...valid, messages: [valid.messages[0], { ...valid.messages[1], reasoning: 42 }, valid.messages[2]] });
+    expect(bad).toEqual({ problems: [{ pointer: '/messages/1/reasoning', message: expect.stringContaining('reasoning must be a string') }] });
+  });
+
   it('drops prototype keys and refuses values nested too deep', () => {
     const hostile = JSON.parse('{"messages":[{"role":"user","content":"x"},{"role":"assistant","content":"","toolCalls":[{"id":"a","name":"f","arguments":{"__proto__":{"polluted":true},"ok":1}}]}],"tools":[]}');
     const result = parseSample(hostile);

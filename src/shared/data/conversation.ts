@@ -40,8 +40,12 @@ export interface ToolCall {
 export type Message =
   | { role: 'system'; content: string }
   | { role: 'user'; content: string }
-  /** `content` is '' when the turn only calls tools. `weight: 0` excludes the turn from the loss (OpenAI). */
-  | { role: 'assistant'; content: string; toolCalls: ToolCall[]; weight?: 0 | 1 }
+  /**
+   * `content` is '' when the turn only calls tools. `weight: 0` excludes the turn from the loss (OpenAI).
+   * `reasoning`: the model's thinking before it answers (imported from reasoning parts); training renders it only
+   * for templates with a thinking mode, and so far trains without it (docs/trainer.md, Families).
+   */
+  | { role: 'assistant'; content: string; toolCalls: ToolCall[]; weight?: 0 | 1; reasoning?: string }
   /** The result of the earlier call with id `toolCallId`; `name` repeats that call's tool name. */
   | { role: 'tool'; toolCallId: string; name: string; content: string };
 
@@ -246,6 +250,9 @@ function readAssistant(item: JsonObject, content: string, pointer: string, callN
   const weight = ownValue(item, 'weight');
   if (weight === 0 || weight === 1) message.weight = weight;
   else if (weight !== undefined) report(`${pointer}/weight`, 'weight must be 0 or 1');
+  const reasoning = ownValue(item, 'reasoning');
+  if (typeof reasoning === 'string' && reasoning.length <= MAX_CONTENT_CHARS) message.reasoning = reasoning;
+  else if (reasoning !== undefined) report(`${pointer}/reasoning`, `reasoning must be a string of at most ${MAX_CONTENT_CHARS} characters`);
   return message;
 }
 

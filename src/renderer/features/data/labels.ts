@@ -39,6 +39,7 @@ export const CHECK_LABELS: Record<CheckName, MessageKey> = {
 export const FORMAT_LABELS: Record<DataExportFormat, MessageKey> = {
   openai: 'data.format.openai',
   sharegpt: 'data.format.sharegpt',
+  llamafactory: 'data.format.llamafactory',
   glaive: 'data.format.glaive',
   xlam: 'data.format.xlam',
   bfcl: 'data.format.bfcl',

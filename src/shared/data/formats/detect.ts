@@ -20,6 +20,7 @@ function formatOfRecord(record: JsonRecord): DetectedDatasetFormat | null {
   if (Array.isArray(record.messages)) {
     const first: unknown = record.messages.find(isRecord);
     if (isRecord(first) && 'from' in first && !('role' in first)) return 'sharegpt';
+    if (isRecord(first) && Array.isArray(first.content) && first.content.some((part) => isRecord(part) && 'value' in part && 'type' in part)) return 'llamafactory';
     return 'openai';
   }
   return null;
@@ -34,6 +35,7 @@ function formatOfText(head: string): DetectedDatasetFormat | null {
   if (hasKey('conversations')) return 'sharegpt';
   if (hasKey('chat') || /(^|\n|")\s*SYSTEM:/.test(head) || /(^|\n|")USER:/.test(head)) return 'glaive';
   if (hasKey('messages')) {
+    if (/"type"\s*:\s*"(text|reasoning|tool_call)"\s*,\s*"value"\s*:/.test(head)) return 'llamafactory';
     const sharegptTurn = /"from"\s*:\s*"(human|gpt|function_call|observation)"/.test(head);
     return sharegptTurn && !/"role"\s*:\s*"(user|assistant|system|tool)"/.test(head) ? 'sharegpt' : 'openai';
   }

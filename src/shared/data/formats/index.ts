@@ -1,5 +1,6 @@
 export { importOpenAiJsonl, exportOpenAiJsonl } from './openaiJsonl';
 export { importShareGpt, exportShareGpt, shareGptDatasetInfo } from './sharegpt';
+export { importLlamaFactory, exportLlamaFactory, readLlamaFactoryRecord } from './llamaFactory';
 export { importGlaive, exportGlaive, parseGlaiveCall } from './glaive';
 export { importXlam, exportXlam } from './xlam';
 export { importBfcl, exportBfcl, kindFromBfclId } from './bfcl';

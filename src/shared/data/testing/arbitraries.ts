@@ -85,12 +85,14 @@ export interface ConversationShape {
   laterSystem: boolean;
   /** Message texts: multi-line and with braces or not. */
   text: fc.Arbitrary<string>;
+  /** Assistant turns may carry reasoning (LLaMA-Factory). Default false. */
+  reasoning?: boolean;
 }
 
 interface Round {
   user: string;
-  callTurns: { content: string; calls: { name: string; arguments: Record<string, unknown>; result: string }[]; weight: 0 | 1 | undefined }[];
-  answer: { content: string; weight: 0 | 1 | undefined } | null;
+  callTurns: { content: string; calls: { name: string; arguments: Record<string, unknown>; result: string }[]; weight: 0 | 1 | undefined; reasoning: string | null }[];
+  answer: { content: string; weight: 0 | 1 | undefined; reasoning: string | null } | null;
   system: string | null;
 }
 
@@ -99,6 +101,7 @@ export const conversationArb = (shape: ConversationShape, tools: readonly ToolDe
   const nameArb = tools.length > 0 ? fc.constantFrom(...tools.map((tool) => tool.name)) : toolNameArb;
   const weightArb = shape.openAiExtras ? fc.constantFrom<0 | 1 | undefined>(0, 1, undefined) : fc.constant(undefined);
   const callArb = fc.record({ name: nameArb, arguments: argumentsArb, result: shape.text });
+  const reasoningArb = shape.reasoning ? fc.option(shape.text, { nil: null }) : fc.constant(null);
   const roundArb: fc.Arbitrary<Round> = fc.record({
     system: shape.laterSystem ? fc.option(shape.text.filter((t) => t !== ''), { nil: null }) : fc.constant(null),
     user: shape.text,
@@ -107,10 +110,11 @@ export const conversationArb = (shape: ConversationShape, tools: readonly ToolDe
         content: shape.contentWithCalls ? shape.text : fc.constant(''),
         calls: fc.array(callArb, { minLength: 1, maxLength: shape.maxCallsPerTurn }),
         weight: weightArb,
+        reasoning: reasoningArb,
       }),
       { maxLength: 2 },
     ),
-    answer: fc.option(fc.record({ content: shape.text, weight: weightArb }), { nil: null }),
+    answer: fc.option(fc.record({ content: shape.text, weight: weightArb, reasoning: reasoningArb }), { nil: null }),
   });
   return fc
     .tuple(fc.option(shape.text.filter((t) => t !== ''), { nil: null }), fc.array(roundArb, { minLength: 1, maxLength: 3 }), fc.nat())
@@ -123,18 +127,18 @@ export const conversationArb = (shape: ConversationShape, tools: readonly ToolDe
         messages.push({ role: 'user', content: round.user });
         for (const turn of round.callTurns) {
           const calls: ToolCall[] = turn.calls.map((call) => ({ id: newId(), name: call.name, arguments: call.arguments }));
-          messages.push(withWeight({ role: 'assistant', content: turn.content, toolCalls: calls }, turn.weight));
+          messages.push(assistantWith({ role: 'assistant', content: turn.content, toolCalls: calls }, turn.weight, turn.reasoning));
           turn.calls.forEach((call, index) => messages.push({ role: 'tool', toolCallId: (calls[index] as ToolCall).id, name: call.name, content: call.result }));
         }
-        if (round.answer) messages.push(withWeight({ role: 'assistant', content: round.answer.content, toolCalls: [] }, round.answer.weight));
+        if (round.answer) messages.push(assistantWith({ role: 'assistant', content: round.answer.content, toolCalls: [] }, round.answer.weight, round.answer.reasoning));
       }
       if (!shape.freeIds) assignSequentialCallIds(messages);
       return messages;
     });
 };
 
-function withWeight(message: Extract<Message, { role: 'assistant' }>, weight: 0 | 1 | undefined): Message {
-  return weight === undefined ? message : { ...message, weight };
+function assistantWith(message: Extract<Message, { role: 'assistant' }>, weight: 0 | 1 | undefined, reasoning: string | null): Message {
+  return { ...message, ...(weight === undefined ? {} : { weight }), ...(reasoning === null ? {} : { reasoning }) };
 }
 
 export const sampleArb = (shape: ConversationShape, flavour: SchemaFlavour = 'any'): fc.Arbitrary<Sample> =>
