@@ -34,7 +34,7 @@ Data
   data generate --project <name> [--count N] [--seed S] [--json]
                                              Synthesize samples from the project's tools (progress on stderr)
   data import <file> --project <name> [--format <f>] [--add-tools] [--json]
-                                             Import OpenAI JSONL, ShareGPT, LLaMA-Factory messages, Glaive, xLAM or BFCL samples
+                                             Import OpenAI JSONL, ShareGPT, LLaMA-Factory messages, Glaive, xLAM, BFCL or Alpaca rows
                                              (format detected unless given)
   data export --project <name> --format openai|sharegpt|llamafactory|glaive|xlam|bfcl [--version <v>] [--out <file>]
                                              Print or write a version, or the samples a freeze would take

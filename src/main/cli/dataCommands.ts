@@ -4,8 +4,8 @@
  */
 import { open, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import type { Api, DataExportFormat, DataStats, JobInfo, ProjectSummary } from '../../shared/contract';
-import { DATA_EXPORT_FORMATS, DATA_TEXT_CHUNK_MAX, DATA_UPLOAD_MAX, GENERATE_COUNT_MAX } from '../../shared/contract';
+import type { Api, DataStats, JobInfo, ProjectSummary } from '../../shared/contract';
+import { DATA_EXPORT_FORMATS, DATA_IMPORT_FORMATS, DATA_TEXT_CHUNK_MAX, DATA_UPLOAD_MAX, GENERATE_COUNT_MAX } from '../../shared/contract';
 import { ToolTuneError } from '../../shared/errors';
 import { projectByName, requireFlag, requirePositional, UsageError, versionByName, type Output, type ParsedArgs } from './commandSupport';
 import { waitForJob } from './waitForJob';
@@ -20,10 +20,10 @@ function integerFlag(args: ParsedArgs, name: string, fallback: number, max: numb
   return value;
 }
 
-function formatFlag(args: ParsedArgs): DataExportFormat {
+function formatFlag<F extends string>(args: ParsedArgs, formats: readonly F[]): F {
   const format = requireFlag(args, 'format');
-  if (!(DATA_EXPORT_FORMATS as readonly string[]).includes(format)) throw new UsageError(`--format must be one of ${DATA_EXPORT_FORMATS.join(', ')}.`);
-  return format as DataExportFormat;
+  if (!(formats as readonly string[]).includes(format)) throw new UsageError(`--format must be one of ${formats.join(', ')}.`);
+  return format as F;
 }
 
 /** Waits for the job, printing a progress line to stderr at most ~10 times a second. */
@@ -99,7 +99,7 @@ export async function runDataCommand(api: Api, action: string | undefined, args:
     case 'import': {
       const file = requirePositional(args, 0, 'A file to import');
       const uploadId = await uploadFile(api, file);
-      const format = args.flags.format === undefined ? undefined : formatFlag(args);
+      const format = args.flags.format === undefined ? undefined : formatFlag(args, DATA_IMPORT_FORMATS);
       const request = { projectId: project.id, uploadId, fileName: basename(file) };
       const { jobId } = await api.data.import(format === undefined ? request : { ...request, format });
       const summary = (await followJob(api, jobId, output, 'import')).importSummary;
@@ -115,7 +115,7 @@ export async function runDataCommand(api: Api, action: string | undefined, args:
       return output.out(`Imported ${summary.imported} samples (${summary.format}) into "${project.name}"; ${summary.failingChecks} fail a check, ${summary.problems.length} problems.`);
     }
     case 'export': {
-      const format = formatFlag(args);
+      const format = formatFlag(args, DATA_EXPORT_FORMATS);
       const versionId = await versionIdByName(api, project, versionName);
       const exported = await api.data.export(versionId === undefined ? { projectId: project.id, format } : { projectId: project.id, format, versionId });
       const out = args.flags.out;

@@ -11,7 +11,7 @@ import BetterSqlite3, { type Database } from 'better-sqlite3';
 import { parseSample, type Sample } from '../../shared/data/conversation';
 import { classifySampleKind, inferMissingArgument } from '../../shared/data/classifyKind';
 import { detectDatasetFormat, type DatasetFormat, type DatasetImport } from '../../shared/data/formats';
-import { importBfcl, importGlaive, importOpenAiJsonl, importLlamaFactory, importShareGpt, importXlam } from '../../shared/data/formats';
+import { importAlpaca, importBfcl, importGlaive, importOpenAiJsonl, importLlamaFactory, importShareGpt, importXlam } from '../../shared/data/formats';
 import { Synthesizer } from '../../shared/data/synthesis/synthesizer';
 import { DatasetVersions } from './datasetVersions';
 import { duplicateGroups, liveStats, versionStats } from './dataStats';
@@ -23,6 +23,7 @@ const IMPORTERS: Record<DatasetFormat, (text: string) => DatasetImport> = {
   openai: importOpenAiJsonl,
   sharegpt: importShareGpt,
   llamafactory: importLlamaFactory,
+  alpaca: importAlpaca,
   glaive: importGlaive,
   xlam: importXlam,
   bfcl: (text) => importBfcl(text),
@@ -78,7 +79,7 @@ async function importText(request: Extract<DataWorkerRequest, { kind: 'import' }
     return send({ type: 'failed', message: 'This is a BFCL possible-answer file; import the matching question file.' });
   }
   if (detected === null) {
-    return send({ type: 'failed', message: 'The format was not recognised (OpenAI JSONL, ShareGPT, LLaMA-Factory messages, Glaive, xLAM or BFCL).' });
+    return send({ type: 'failed', message: 'The format was not recognised (OpenAI JSONL, ShareGPT, LLaMA-Factory messages, Glaive, xLAM, BFCL or Alpaca rows).' });
   }
   const imported = IMPORTERS[detected](text);
   // most formats carry no kind: classify from the structure so filters, balance and per-kind scores work; a kind the

@@ -432,4 +432,5 @@ export const en = {
   'train.run.truncated': "{count} samples are longer than the {window}-token window (the longest has {longest} tokens): their ends, often the answers, are cut and not trained. Choose a longer window.",
   'data.job.interrupted': "Interrupted after {done} of {total} samples.",
   'data.format.llamafactory': "LLaMA-Factory messages (typed parts)",
+  'data.format.alpaca': "Alpaca rows (instruction / input / output)",
 } as const satisfies Record<string, string>;

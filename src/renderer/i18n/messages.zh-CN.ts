@@ -435,4 +435,5 @@ export const zhCN: Messages = {
   'train.run.truncated': "有 {count} 个样本超过 {window} 词元的窗口（最长 {longest} 词元）：其结尾（通常是回答）被截断，不参与训练。请选择更长的窗口。",
   'data.job.interrupted': "在 {done} / {total} 个样本后中断。",
   'data.format.llamafactory': "LLaMA-Factory 消息（分段内容）",
+  'data.format.alpaca': "Alpaca 行（instruction / input / output）",
 };

@@ -157,8 +157,10 @@ export interface DataStats {
   duplicates: ExactDuplicates[];
 }
 
-export type DataExportFormat = DatasetFormat;
+/** Alpaca rows are read, not written: they cannot carry a conversation's structure. */
+export type DataExportFormat = Exclude<DatasetFormat, 'alpaca'>;
 export const DATA_EXPORT_FORMATS: readonly DataExportFormat[] = ['openai', 'sharegpt', 'llamafactory', 'glaive', 'xlam', 'bfcl'];
+export const DATA_IMPORT_FORMATS: readonly DatasetFormat[] = [...DATA_EXPORT_FORMATS, 'alpaca'];
 
 export interface ExportedFile {
   fileName: string;
@@ -281,7 +283,7 @@ export const dataContract = {
     { jobId: string }
   >(
     schema.object(
-      { projectId: id, text: chunk, uploadId: id, fileName: schema.string(255), format: { enum: [...DATA_EXPORT_FORMATS] } },
+      { projectId: id, text: chunk, uploadId: id, fileName: schema.string(255), format: { enum: [...DATA_IMPORT_FORMATS] } },
       ['projectId'],
     ),
   ),

@@ -1,5 +1,6 @@
 import { useId, useState } from 'react';
-import { DATA_EXPORT_FORMATS, DATA_UPLOAD_MAX, type DataExportFormat, type ImportSummary } from '../../../shared/contract';
+import { DATA_IMPORT_FORMATS, DATA_UPLOAD_MAX, type ImportSummary } from '../../../shared/contract';
+import type { DatasetFormat } from '../../../shared/data/formats';
 import { Dialog } from '../../components/Dialog';
 import { ErrorMessage } from '../../components/ErrorMessage';
 import { useT } from '../../i18n/I18nProvider';
@@ -21,7 +22,7 @@ export function ImportDialog({ projectId, onImported, onClose }: ImportDialogPro
   const t = useT();
   const ids = { file: useId(), format: useId() };
   const [file, setFile] = useState<File | null>(null);
-  const [format, setFormat] = useState<DataExportFormat | 'auto'>('auto');
+  const [format, setFormat] = useState<DatasetFormat | 'auto'>('auto');
   const [uploaded, setUploaded] = useState(0);
   const start = useStartImport(projectId);
   const jobId = start.data?.jobId ?? null;
@@ -65,9 +66,9 @@ export function ImportDialog({ projectId, onImported, onClose }: ImportDialogPro
             </div>
             <div className="field">
               <label htmlFor={ids.format}>{t('data.import.format')}</label>
-              <select id={ids.format} value={format} onChange={(event) => setFormat(event.target.value as DataExportFormat | 'auto')}>
+              <select id={ids.format} value={format} onChange={(event) => setFormat(event.target.value as DatasetFormat | 'auto')}>
                 <option value="auto">{t('data.import.detect')}</option>
-                {DATA_EXPORT_FORMATS.map((option) => (
+                {DATA_IMPORT_FORMATS.map((option) => (
                   <option key={option} value={option}>
                     {t(FORMAT_LABELS[option])}
                   </option>

@@ -1,4 +1,5 @@
-import type { DataExportFormat, SampleStatus } from '../../../shared/contract';
+import type { DatasetFormat } from '../../../shared/data/formats';
+import type { SampleStatus } from '../../../shared/contract';
 import type { SampleKind } from '../../../shared/data/conversation';
 import type { CheckName } from '../../../shared/data/verification';
 import type { MessageKey } from '../../i18n/catalogs';
@@ -36,10 +37,11 @@ export const CHECK_LABELS: Record<CheckName, MessageKey> = {
   semantic: 'data.check.semantic',
 };
 
-export const FORMAT_LABELS: Record<DataExportFormat, MessageKey> = {
+export const FORMAT_LABELS: Record<DatasetFormat, MessageKey> = {
   openai: 'data.format.openai',
   sharegpt: 'data.format.sharegpt',
   llamafactory: 'data.format.llamafactory',
+  alpaca: 'data.format.alpaca',
   glaive: 'data.format.glaive',
   xlam: 'data.format.xlam',
   bfcl: 'data.format.bfcl',

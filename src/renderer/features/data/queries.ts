@@ -1,6 +1,7 @@
 import { useMutation, useQueries, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useCallback, useEffect, useState } from 'react';
 import type { DataExportFormat, GenerateParams, JobProgress, SampleFilter, SampleRow, SampleStatus } from '../../../shared/contract';
+import type { DatasetFormat } from '../../../shared/data/formats';
 import { useApi } from '../../app/ApiProvider';
 import { toolKeys } from '../tools/queries';
 import { matchingIds } from './matchingIds';
@@ -128,7 +129,7 @@ export function useGenerate(projectId: string) {
 export function useStartImport(projectId: string) {
   const api = useApi();
   return useMutation({
-    mutationFn: async ({ file, format, onUploaded }: { file: File; format: DataExportFormat | null; onUploaded(bytes: number): void }) => {
+    mutationFn: async ({ file, format, onUploaded }: { file: File; format: DatasetFormat | null; onUploaded(bytes: number): void }) => {
       const source = await sourceOfFile(api, file, onUploaded);
       return api.data.import({ projectId, fileName: file.name, ...source, ...(format === null ? {} : { format }) });
     },

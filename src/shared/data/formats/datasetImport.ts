@@ -5,7 +5,7 @@ import type { LocalProblem } from '../../tools/readResult';
 import type { ToolDefinition } from '../../tools/types';
 import { parseRecord, recordsOf, type ParsedRecord } from './records';
 
-export type DatasetFormat = 'openai' | 'sharegpt' | 'llamafactory' | 'glaive' | 'xlam' | 'bfcl';
+export type DatasetFormat = 'openai' | 'sharegpt' | 'llamafactory' | 'glaive' | 'xlam' | 'bfcl' | 'alpaca';
 
 export interface ImportProblem {
   /** 1-based line of the record in its file (0: about the import as a whole). */

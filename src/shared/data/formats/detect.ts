@@ -17,6 +17,7 @@ function formatOfRecord(record: JsonRecord): DetectedDatasetFormat | null {
   if ('query' in record && 'answers' in record) return 'xlam';
   if ('conversations' in record) return 'sharegpt';
   if ('chat' in record) return 'glaive';
+  if ('instruction' in record && 'output' in record) return 'alpaca';
   if (Array.isArray(record.messages)) {
     const first: unknown = record.messages.find(isRecord);
     if (isRecord(first) && 'from' in first && !('role' in first)) return 'sharegpt';
@@ -33,6 +34,7 @@ function formatOfText(head: string): DetectedDatasetFormat | null {
   if (hasKey('question') && (hasKey('function') || /"id"\s*:\s*"(live_)?(multi_turn|simple|irrelevance)/.test(head))) return 'bfcl';
   if (hasKey('query') && hasKey('answers')) return 'xlam';
   if (hasKey('conversations')) return 'sharegpt';
+  if (hasKey('instruction') && !hasKey('chat')) return 'alpaca';
   if (hasKey('chat') || /(^|\n|")\s*SYSTEM:/.test(head) || /(^|\n|")USER:/.test(head)) return 'glaive';
   if (hasKey('messages')) {
     if (/"type"\s*:\s*"(text|reasoning|tool_call)"\s*,\s*"value"\s*:/.test(head)) return 'llamafactory';

@@ -3,6 +3,7 @@ export { importShareGpt, exportShareGpt, shareGptDatasetInfo } from './sharegpt'
 export { importLlamaFactory, exportLlamaFactory, readLlamaFactoryRecord } from './llamaFactory';
 export { importGlaive, exportGlaive, parseGlaiveCall } from './glaive';
 export { importXlam, exportXlam } from './xlam';
+export { importAlpaca, readAlpacaRecord } from './alpaca';
 export { importBfcl, exportBfcl, kindFromBfclId } from './bfcl';
 export { detectDatasetFormat, type DetectedDatasetFormat } from './detect';
 export { recordsOf, type RawRecord } from './records';
