@@ -10,6 +10,19 @@ const base = (messages: Sample['messages'], extra: Partial<Sample> = {}): Sample
 const call = (args: Record<string, unknown>, name = 'get_weather') => ({ role: 'assistant' as const, content: '', toolCalls: [{ id: 'call_1', name, arguments: args }] });
 const failed = (sample: unknown) => verifySample(sample, new ArgumentValidator()).checks.filter((c) => !c.ok);
 
+describe('ArgumentValidator patterns', () => {
+  it('runs a pattern prone to catastrophic backtracking in linear time, and does not enforce one RE2 cannot run', () => {
+    const validator = new ArgumentValidator();
+    const schema = { type: 'object', properties: { s: { type: 'string', pattern: '^(a|a)*$' }, t: { type: 'string', pattern: '^(?!x)' } } };
+    const started = performance.now();
+    expect(validator.check(schema, { s: `${'a'.repeat(100_000)}b` })).toMatchObject([{ pointer: '/s', message: expect.stringContaining('pattern') }]);
+    expect(validator.check(schema, { s: 'a'.repeat(100_000) })).toBeNull();
+    // JavaScript's backtracking engine needs ~2^n steps for the first call; RE2 does both in well under a second.
+    expect(performance.now() - started).toBeLessThan(2000);
+    expect(validator.check(schema, { t: 'xyz' })).toBeNull();
+  });
+});
+
 describe('verifySample', () => {
   it('passes every generated Demo sample, in both languages, with and without augmentations', () => {
     const validator = new ArgumentValidator();

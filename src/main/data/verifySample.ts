@@ -6,6 +6,7 @@ import type { CheckResult, SampleVerification } from '../../shared/data/verifica
 import { escapePointerToken } from '../../shared/tools/jsonPointer';
 import { dialectOf, type SchemaDialect } from '../../shared/tools/schemaDialect';
 import type { JsonSchemaObject } from '../../shared/tools/types';
+import { linearRegExp } from '../tools/linearRegExp';
 
 /** Compiled argument schemas kept; a dataset uses a handful of tools, so this is never reached in practice. */
 const MAX_CACHED_SCHEMAS = 2000;
@@ -22,7 +23,8 @@ export class ArgumentValidator {
   private readonly instances: Record<SchemaDialect, Ajv>;
 
   constructor() {
-    const options = { strict: false, allErrors: true, $data: false, addUsedSchema: false, logger: false } as const;
+    // Patterns run on RE2 (linear time): crafted arguments cannot freeze verification.
+    const options = { strict: false, allErrors: true, $data: false, addUsedSchema: false, logger: false, code: { regExp: linearRegExp } } as const;
     this.instances = { 'draft-07': addFormats(new Ajv(options)), '2020-12': addFormats(new Ajv2020(options)) };
   }
 

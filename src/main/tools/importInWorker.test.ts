@@ -27,10 +27,10 @@ describe('importToolsOffThread', () => {
     expect(Date.now() - started).toBeLessThan(5_000);
   });
 
-  it('flags a catastrophic pattern quickly instead of hanging', async () => {
-    const text = openAiTools.replace('"type":"string"', '"type":"string","pattern":"^(a+)+$","default":"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa!"');
+  it('imports a pattern prone to catastrophic backtracking without hanging: RE2 runs it in linear time', async () => {
+    const text = openAiTools.replace('"type":"string"', '"type":"string","pattern":"^(a|a)*$","default":"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa!"');
     const result = await importToolsOffThread(text);
-    expect(result.problems).toEqual([expect.objectContaining({ severity: 'warning', pointer: '/properties/city/pattern' })]);
+    expect(result.problems).toEqual([]);
   });
 });
 

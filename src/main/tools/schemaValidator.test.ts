@@ -41,15 +41,20 @@ describe('validateToolDefinitions', () => {
     expect(validateToolDefinitions([huge])[0]?.message).toContain('more than');
   });
 
-  it('warns about unknown formats and catastrophic patterns, and checks names against existing ones', () => {
+  it('warns about unknown formats and patterns RE2 cannot run, and checks names against existing ones', () => {
     const problems = validateToolDefinitions(
-      [tool({ type: 'object', properties: { a: { type: 'string', format: 'shoe-size' }, b: { type: 'string', pattern: '^(a+)+$' } } }, 'taken')],
+      [
+        tool({ type: 'object', properties: { a: { type: 'string', format: 'shoe-size' } } }, 'taken'),
+        tool({ type: 'object', properties: { b: { type: 'string', pattern: '^(a+)+$' }, c: { type: 'string', pattern: '^(?=x)\\w+$' } } }, 'free'),
+      ],
       ['taken'],
     );
-    expect(problems.map((p) => [p.severity, p.pointer])).toEqual([
-      ['error', ''],
-      ['warning', '/properties/b/pattern'],
+    // `^(a+)+$` runs in linear time on RE2: nothing to say. The lookahead is said, with what happens then.
+    expect(problems.map((p) => [p.severity, p.toolName, p.pointer])).toEqual([
+      ['error', 'taken', ''],
+      ['warning', 'free', '/properties/c/pattern'],
     ]);
+    expect(problems[1]?.message).toMatch(/linear-time engine cannot run .*arguments are not checked against it/);
     const warnings = validateToolDefinitions([tool({ type: 'object', properties: { a: { type: 'string', format: 'shoe-size' } } })]);
     expect(warnings).toEqual([expect.objectContaining({ severity: 'warning', pointer: '/properties/a', message: expect.stringContaining('shoe-size') })]);
   });

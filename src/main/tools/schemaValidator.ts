@@ -3,6 +3,8 @@ import Ajv2020 from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
 import { checkToolList } from '../../shared/tools/checkToolList';
 import { dialectOf, type SchemaDialect } from '../../shared/tools/schemaDialect';
+import { schemaPatterns } from '../../shared/tools/schemaSafety';
+import { linearRegExp, unsupportedPattern } from './linearRegExp';
 import type { ToolDefinition, ToolImportResult, ToolProblem } from '../../shared/tools/types';
 
 /** ajv reports every meta-schema failure; beyond this many per tool they stop helping. */
@@ -64,7 +66,7 @@ class SchemaValidator {
     } finally {
       ajv.removeSchema(schema);
     }
-    return [...new Set(this.warnings)].map(warningProblem);
+    return [...new Set(this.warnings)].map(warningProblem).concat(patternProblems(schema));
   }
 
   private options() {
@@ -74,6 +76,7 @@ class SchemaValidator {
       $data: false,
       validateFormats: true,
       addUsedSchema: false,
+      code: { regExp: linearRegExp },
       // Collects ajv's warnings (e.g. unknown formats) as problems instead of console noise.
       logger: { log: () => undefined, warn: (...args: unknown[]) => this.warnings.push(args.join(' ')), error: (...args: unknown[]) => this.warnings.push(args.join(' ')) },
     } as const;
@@ -83,6 +86,16 @@ class SchemaValidator {
     addFormats(ajv);
     return ajv;
   }
+}
+
+/** Patterns RE2 cannot run: kept, said, and not enforced (see linearRegExp). */
+function patternProblems(schema: ToolDefinition['parameters']): SchemaProblem[] {
+  return schemaPatterns(schema).flatMap(({ pointer, pattern }) => {
+    const reason = unsupportedPattern(pattern);
+    return reason === null
+      ? []
+      : [{ severity: 'warning' as const, pointer, message: `pattern "${pattern.slice(0, 80)}" uses what the linear-time engine cannot run (${reason}): it stays in the schema, but arguments are not checked against it` }];
+  });
 }
 
 /** The meta-schema validates the schema as data, so `instancePath` already points into it. */

@@ -1,7 +1,6 @@
 import { MAX_SCHEMA_DEPTH, MAX_SCHEMA_NODES } from './limits';
 import { appendPointer } from './jsonPointer';
 import { isJsonObject, ownValue } from './plainJson';
-import { hasNestedUnboundedQuantifier } from './regexRisk';
 import { walkSchema } from './schemaWalk';
 import type { ToolProblem } from './types';
 
@@ -42,21 +41,6 @@ export function checkSchemaSafety(schema: unknown, pointerBase = ''): SafetyProb
     if (Object.hasOwn(node, '$data')) {
       problems.push(error(appendPointer(pointer, '$data'), '$data references are not allowed'));
     }
-    // [pointer, pattern]: the `pattern` keyword and every `patternProperties` key.
-    const patterns: [string, unknown][] = [[appendPointer(pointer, 'pattern'), ownValue(node, 'pattern')]];
-    const patternProperties = ownValue(node, 'patternProperties');
-    for (const key of isJsonObject(patternProperties) ? Object.keys(patternProperties) : []) {
-      patterns.push([appendPointer(pointer, 'patternProperties', key), key]);
-    }
-    for (const [patternPointer, pattern] of patterns) {
-      if (typeof pattern === 'string' && hasNestedUnboundedQuantifier(pattern)) {
-        problems.push({
-          severity: 'warning',
-          pointer: patternPointer,
-          message: `pattern "${clip(pattern)}" repeats a repeated group and may take forever on some inputs; simplify it`,
-        });
-      }
-    }
     for (const [keyword, value] of Object.entries(node)) {
       if (isJsonObject(value) && Object.hasOwn(value, '$data') && !NAME_OR_DATA_KEYWORDS.has(keyword)) {
         problems.push(error(appendPointer(pointer, keyword, '$data'), '$data references are not allowed'));
@@ -92,4 +76,18 @@ function error(pointer: string, message: string): SafetyProblem {
 
 function clip(text: string): string {
   return text.length > 80 ? `${text.slice(0, 77)}...` : text;
+}
+
+/** Every regular expression of a schema, with its pointer: `pattern` values and `patternProperties` keys. */
+export function schemaPatterns(schema: unknown): Array<{ pointer: string; pattern: string }> {
+  const patterns: Array<{ pointer: string; pattern: string }> = [];
+  walkSchema(schema, '', MAX_SCHEMA_DEPTH, (node, pointer) => {
+    const pattern = ownValue(node, 'pattern');
+    if (typeof pattern === 'string') patterns.push({ pointer: appendPointer(pointer, 'pattern'), pattern });
+    const patternProperties = ownValue(node, 'patternProperties');
+    for (const key of isJsonObject(patternProperties) ? Object.keys(patternProperties) : []) {
+      patterns.push({ pointer: appendPointer(pointer, 'patternProperties', key), pattern: key });
+    }
+  });
+  return patterns;
 }
