@@ -54,6 +54,16 @@ test('imports an OpenAPI spec with $refs from a file', async ({ page }) => {
   const dialog = await importFile(page, 'inventory-openapi.yaml');
   await expect(dialog.getByText('Format: OpenAPI. 3 tools found.')).toBeVisible();
   for (const name of ['list_items', 'create_item', 'adjust_stock']) await expect(dialog.getByRole('row').filter({ hasText: name })).toBeVisible();
+  // Operations can be chosen by method and path prefix before anything is saved.
+  const chooser = dialog.getByRole('group', { name: 'Choose operations' });
+  await chooser.getByLabel('GET (1)').check();
+  await expect(dialog.getByRole('button', { name: 'Import selected (1)' })).toBeVisible();
+  await expect(dialog.getByLabel('Import list_items')).toBeChecked();
+  await chooser.getByLabel('GET (1)').uncheck();
+  await chooser.getByLabel('Path prefixes (space-separated)').fill('/items/');
+  await expect(dialog.getByRole('button', { name: 'Import selected (1)' })).toBeVisible();
+  await expect(dialog.getByLabel('Import adjust_stock')).toBeChecked();
+  await chooser.getByLabel('Path prefixes (space-separated)').fill('');
   await dialog.getByRole('button', { name: 'Import selected (3)' }).click();
   await expect(dialog).toBeHidden();
   await expect(page.getByText('Imported 3 tools.')).toBeVisible();

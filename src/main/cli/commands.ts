@@ -7,7 +7,8 @@ import { basename } from 'node:path';
 import type { Api } from '../../shared/contract';
 import { IMPORT_TEXT_MAX } from '../../shared/contract';
 import { ToolTuneError } from '../../shared/errors';
-import type { ToolDefinition, ToolProblem } from '../../shared/tools/types';
+import { unselectedOperations, type OperationFilter } from '../../shared/tools/operationFilter';
+import type { ToolProblem } from '../../shared/tools/types';
 import { projectByName, requireFlag, requirePositional, UsageError, type Output, type ParsedArgs } from './commandSupport';
 import { runDataCommand } from './dataCommands';
 import { runModelsCommand, runTrainCommand } from './trainCommands';
@@ -157,7 +158,7 @@ export async function runCommand(api: Api, args: ParsedArgs, output: Output): Pr
           return;
         }
         // a big spec: only the chosen operations, and with --skip-invalid without its few broken ones
-        const unchosen = new Set(unselectedOperations(preview.tools, args));
+        const unchosen = new Set(unselectedOperations(preview.tools, operationFilterOf(args)));
         const broken = args.flags['skip-invalid'] === true
           ? [...new Set(preview.problems.flatMap((p) => (p.severity === 'error' && p.toolIndex !== undefined && !unchosen.has(p.toolIndex) ? [p.toolIndex] : [])))]
           : [];
@@ -188,26 +189,11 @@ export async function runCommand(api: Api, args: ParsedArgs, output: Output): Pr
   throw new UsageError(group ? `Unknown command: ${args.positionals.slice(0, 2).join(' ')}` : 'No command given.');
 }
 
-/**
- * Indices of the tools that `--tag`, `--path-prefix` and `--method` (each repeatable) leave out: a tool stays when it
- * is an OpenAPI operation that matches every kind of filter given (any of its values). No filter: none are left out.
- */
-function unselectedOperations(tools: readonly ToolDefinition[], args: ParsedArgs): number[] {
+/** The OpenAPI operations `--tag`, `--path-prefix` and `--method` (each repeatable) choose (shared/tools/operationFilter). */
+function operationFilterOf(args: ParsedArgs): OperationFilter {
   const values = (name: string): string[] => {
     const value = args.flags[name];
     return Array.isArray(value) ? value : typeof value === 'string' ? [value] : [];
   };
-  const tags = values('tag');
-  const prefixes = values('path-prefix');
-  const methods = values('method').map((method) => method.toUpperCase());
-  if (tags.length + prefixes.length + methods.length === 0) return [];
-  return tools.flatMap((tool, index) => {
-    const binding = tool.binding;
-    const chosen =
-      binding !== undefined &&
-      (tags.length === 0 || (binding.tags ?? []).some((tag) => tags.includes(tag))) &&
-      (prefixes.length === 0 || prefixes.some((prefix) => binding.pathTemplate.startsWith(prefix))) &&
-      (methods.length === 0 || methods.includes(binding.method));
-    return chosen ? [] : [index];
-  });
+  return { tags: values('tag'), pathPrefixes: values('path-prefix'), methods: values('method').map((method) => method.toUpperCase()) };
 }

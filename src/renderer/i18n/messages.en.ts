@@ -433,4 +433,9 @@ export const en = {
   'data.job.interrupted': "Interrupted after {done} of {total} samples.",
   'data.format.llamafactory': "LLaMA-Factory messages (typed parts)",
   'data.format.alpaca': "Alpaca rows (instruction / input / output)",
+  'import.operations.title': "Choose operations",
+  'import.operations.tags': "Tags",
+  'import.operations.methods': "Methods",
+  'import.operations.prefix': "Path prefixes (space-separated)",
+  'import.operations.hint': "An operation is chosen when it matches every kind of choice made; changing the choice resets the selection below.",
 } as const satisfies Record<string, string>;

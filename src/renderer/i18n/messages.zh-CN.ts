@@ -436,4 +436,9 @@ export const zhCN: Messages = {
   'data.job.interrupted': "在 {done} / {total} 个样本后中断。",
   'data.format.llamafactory': "LLaMA-Factory 消息（分段内容）",
   'data.format.alpaca': "Alpaca 行（instruction / input / output）",
+  'import.operations.title': "选择操作",
+  'import.operations.tags': "标签",
+  'import.operations.methods': "方法",
+  'import.operations.prefix': "路径前缀（以空格分隔）",
+  'import.operations.hint': "操作需符合所做的每一类选择；更改选择会重置下方的勾选。",
 };

@@ -6,6 +6,8 @@ import { ErrorMessage } from '../../components/ErrorMessage';
 import { ProblemList } from '../../components/ProblemList';
 import { useT } from '../../i18n/I18nProvider';
 import { ImportPreviewTable } from './ImportPreviewTable';
+import { OperationChooser } from './OperationChooser';
+import { NO_OPERATION_FILTER, unselectedOperations, type OperationFilter } from '../../../shared/tools/operationFilter';
 import { useCommitImport, usePreviewImport } from './queries';
 
 interface ImportDialogProps {
@@ -40,6 +42,7 @@ export function ImportDialog({ projectId, onImported, onClose }: ImportDialogPro
   const [source, setSource] = useState<Source | null>(null);
   const [localError, setLocalError] = useState<string | null>(null);
   const [excluded, setExcluded] = useState<ReadonlySet<number>>(new Set());
+  const [operations, setOperations] = useState<OperationFilter>(NO_OPERATION_FILTER);
   const preview = usePreviewImport(projectId);
   const commit = useCommitImport(projectId);
   const result = preview.data;
@@ -52,6 +55,7 @@ export function ImportDialog({ projectId, onImported, onClose }: ImportDialogPro
     }
     setLocalError(null);
     setSource(next);
+    setOperations(NO_OPERATION_FILTER);
     preview.mutate(next, { onSuccess: (data) => setExcluded(toolsWithErrors(data)) });
   }
 
@@ -67,6 +71,12 @@ export function ImportDialog({ projectId, onImported, onClose }: ImportDialogPro
   function backToSource() {
     preview.reset();
     setSource(null);
+  }
+
+  /** A new choice of operations decides the selection again: the chosen ones without errors. */
+  function chooseOperations(filter: OperationFilter) {
+    setOperations(filter);
+    if (result) setExcluded(new Set([...toolsWithErrors(result), ...unselectedOperations(result.tools, filter)]));
   }
 
   const documentProblems = result?.problems.filter((problem) => problem.toolIndex === undefined) ?? [];
@@ -133,6 +143,7 @@ export function ImportDialog({ projectId, onImported, onClose }: ImportDialogPro
             {source?.fileName && <span className="hint"> — {source.fileName}</span>}
           </p>
           <ProblemList problems={documentProblems} />
+          {result.tools.some((tool) => tool.binding !== undefined) && <OperationChooser tools={result.tools} filter={operations} onChange={chooseOperations} />}
           {result.tools.length > 0 && (
             <ImportPreviewTable result={result} excluded={excluded} onExcludedChange={setExcluded} />
           )}
