@@ -47,12 +47,19 @@ try {
     const part = text.slice(from, from + DATA_TEXT_CHUNK_MAX);
     ({ uploadId } = await env.api.data.uploadChunk(uploadId === undefined ? { text: part } : { uploadId, text: part }));
   }
+  const uploadSeconds = (performance.now() - started) / 1000;
   const imported = await waitForJob(env.api, (await env.api.data.import({ projectId: project.id, uploadId: uploadId as string, format: 'openai' })).jobId);
   const seconds = (performance.now() - started) / 1000;
   const summary = imported.importSummary;
   console.log(
     `import ${count.toLocaleString('en')}-line OpenAI JSONL (${(text.length / 1e6).toFixed(1)} M chars): ${seconds.toFixed(2)} s, ` +
       `${imported.done.toLocaleString('en')} samples (${summary?.format ?? 'no format'}, ${summary?.problems.length ?? 0} problems), ${imported.state}`,
+  );
+  const phase = (ms: number | undefined) => `${((ms ?? 0) / 1000).toFixed(2)} s`;
+  const t = summary?.timings;
+  console.log(
+    `  phases: upload ${uploadSeconds.toFixed(2)} s, read ${phase(t?.readMs)}, parse ${phase(t?.parseMs)}, verify ${phase(t?.verifyMs)} (worker), ` +
+      `write ${phase(t?.writeMs)} (main, overlaps verify)`,
   );
 
   started = performance.now();

@@ -27,7 +27,7 @@ export interface JobLaunch {
   start(handlers: DataWorkerHandlers): DataWorkerRun;
   source: SampleSource;
   /** Turns what an import found into its summary once the samples are written. */
-  summarize?: (findings: ImportFindings, written: { imported: number; failingChecks: number }) => ImportSummary;
+  summarize?: (findings: ImportFindings, written: { imported: number; failingChecks: number; writeMs: number }) => ImportSummary;
   /** Runs once the job has ended, however it ended (e.g. deletes a staged upload). */
   cleanup?: () => void;
 }
@@ -122,10 +122,16 @@ export class DataJobs {
     let lastProgress = 0;
     let lastChange = 0;
     const addDone = this.db.prepare('UPDATE jobs SET done = done + ?, updated_at = ? WHERE id = ?');
-    const writeBatch = this.db.transaction((batch: PreparedBatch) => {
+    const insert = this.db.transaction((batch: PreparedBatch) => {
       this.store.insertBatch(projectId, launch.source, batch);
       addDone.run(batch.samples.length, new Date().toISOString(), jobId);
     });
+    let writeMs = 0;
+    const writeBatch = (batch: PreparedBatch) => {
+      const started = performance.now();
+      insert(batch);
+      writeMs += performance.now() - started;
+    };
 
     const run = launch.start({
       onTotal: (remaining) => {
@@ -158,7 +164,7 @@ export class DataJobs {
         if (this.disposed) return { ...started, state: 'interrupted', done, total };
         this.running.delete(jobId);
         // Imports never resume, so `done` counts exactly what this import wrote.
-        this.finish(jobId, launch, outcome, { imported: done, failingChecks });
+        this.finish(jobId, launch, outcome, { imported: done, failingChecks, writeMs });
         // A deleted project takes its jobs along; then report what is known.
         const info = this.find(jobId) ?? { ...started, state: outcome.state, done, total };
         this.emitProgress(jobId, projectId, kind, info.done, info.total, outcome.state, info.message ?? undefined);
@@ -168,7 +174,7 @@ export class DataJobs {
     );
   }
 
-  private finish(jobId: string, launch: JobLaunch, outcome: DataWorkerOutcome, written: { imported: number; failingChecks: number }): void {
+  private finish(jobId: string, launch: JobLaunch, outcome: DataWorkerOutcome, written: { imported: number; failingChecks: number; writeMs: number }): void {
     let message: string | null = null;
     let result: ImportSummary | null = null;
     if (outcome.state === 'failed') message = outcome.message;

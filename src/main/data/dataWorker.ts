@@ -10,8 +10,8 @@ import { parentPort, workerData } from 'node:worker_threads';
 import BetterSqlite3, { type Database } from 'better-sqlite3';
 import { parseSample, type Sample } from '../../shared/data/conversation';
 import { classifySampleKind, inferMissingArgument } from '../../shared/data/classifyKind';
-import { detectDatasetFormat, type DatasetFormat, type DatasetImport } from '../../shared/data/formats';
-import { importAlpaca, importBfcl, importGlaive, importOpenAiJsonl, importLlamaFactory, importShareGpt, importXlam } from '../../shared/data/formats';
+import { detectDatasetFormat, type DatasetFormat, type ImportStream } from '../../shared/data/formats';
+import { streamAlpaca, streamBfcl, streamGlaive, streamLlamaFactory, streamOpenAiJsonl, streamShareGpt, streamXlam } from '../../shared/data/formats';
 import { Synthesizer } from '../../shared/data/synthesis/synthesizer';
 import { DatasetVersions } from './datasetVersions';
 import { duplicateGroups, liveStats, versionStats } from './dataStats';
@@ -19,14 +19,15 @@ import { BATCHES_IN_FLIGHT, type ContinueMessage, type DataWorkerMessage, type D
 import { prepareSample, ToolSetHasher } from './preparedSample';
 import { ArgumentValidator, verifySample } from './verifySample';
 
-const IMPORTERS: Record<DatasetFormat, (text: string) => DatasetImport> = {
-  openai: importOpenAiJsonl,
-  sharegpt: importShareGpt,
-  llamafactory: importLlamaFactory,
-  alpaca: importAlpaca,
-  glaive: importGlaive,
-  xlam: importXlam,
-  bfcl: (text) => importBfcl(text),
+/** Each format read in batches, so the first batches are verified and written while later ones are parsed. */
+const IMPORTERS: Record<DatasetFormat, (text: string, batchSize: number) => ImportStream> = {
+  openai: streamOpenAiJsonl,
+  sharegpt: streamShareGpt,
+  llamafactory: streamLlamaFactory,
+  alpaca: streamAlpaca,
+  glaive: streamGlaive,
+  xlam: streamXlam,
+  bfcl: streamBfcl,
 };
 const DETECT_LINES = 20;
 const DETECT_CHARS = 1_000_000;
@@ -44,9 +45,14 @@ function send(message: DataWorkerMessage): void {
   port?.postMessage(message);
 }
 
+/** Milliseconds spent verifying and summarizing samples in this worker (waiting for main excluded). */
+let verifyMs = 0;
+
 /** Sends a batch once main has room for it, so memory stays bounded and cancel acts between batches. */
 async function sendBatch(samples: Sample[], validator: ArgumentValidator, toolSets: ToolSetHasher): Promise<void> {
+  const started = performance.now();
   const prepared = samples.map((sample) => prepareSample(sample, validator, toolSets));
+  verifyMs += performance.now() - started;
   while (credits === 0) await new Promise<void>((resolve) => (wakeUp = resolve));
   credits--;
   send({ type: 'batch', batch: { samples: prepared, toolSets: toolSets.takeFresh() } });
@@ -72,8 +78,41 @@ async function generate(request: Extract<DataWorkerRequest, { kind: 'generate' }
   send({ type: 'finished', findings: null });
 }
 
+function nonBlankLines(text: string): number {
+  let count = 0;
+  let start = 0;
+  for (let end = text.indexOf('\n'); ; end = text.indexOf('\n', start)) {
+    const stop = end < 0 ? text.length : end;
+    for (let i = start; i < stop; i++) {
+      const code = text.charCodeAt(i);
+      if (code !== 32 && code !== 9 && code !== 13) {
+        count++;
+        break;
+      }
+    }
+    if (end < 0) return count;
+    start = end + 1;
+  }
+}
+
+/**
+ * Most formats carry no kind: classify from the structure so filters, balance and per-kind scores work; a kind the
+ * format states (BFCL ids) stays, and eval cases (calls only in `expected`) stay unclassified.
+ */
+function classify(samples: readonly Sample[]): void {
+  for (const sample of samples) {
+    if (sample.kind !== null || sample.expected !== undefined) continue;
+    sample.kind = classifySampleKind(sample);
+    const missing = sample.kind === 'missing_argument' && sample.meta?.['missingArgument'] === undefined ? inferMissingArgument(sample.messages) : undefined;
+    if (missing !== undefined) sample.meta = { ...sample.meta, missingArgument: missing };
+  }
+}
+
 async function importText(request: Extract<DataWorkerRequest, { kind: 'import' }>): Promise<void> {
+  let started = performance.now();
   const text = 'file' in request.input ? readFileSync(request.input.file, 'utf8') : request.input.text;
+  const readMs = performance.now() - started;
+  started = performance.now();
   const detected = request.format ?? detectDatasetFormat(text.slice(0, DETECT_CHARS).split('\n', DETECT_LINES));
   if (detected === 'bfcl_answers') {
     return send({ type: 'failed', message: 'This is a BFCL possible-answer file; import the matching question file.' });
@@ -81,22 +120,24 @@ async function importText(request: Extract<DataWorkerRequest, { kind: 'import' }
   if (detected === null) {
     return send({ type: 'failed', message: 'The format was not recognised (OpenAI JSONL, ShareGPT, LLaMA-Factory messages, Glaive, xLAM, BFCL or Alpaca rows).' });
   }
-  const imported = IMPORTERS[detected](text);
-  // most formats carry no kind: classify from the structure so filters, balance and per-kind scores work; a kind the
-  // format states (BFCL ids) stays, and eval cases (calls only in `expected`) stay unclassified
-  for (const sample of imported.samples) {
-    if (sample.kind !== null || sample.expected !== undefined) continue;
-    sample.kind = classifySampleKind(sample);
-    const missing = sample.kind === 'missing_argument' && sample.meta?.['missingArgument'] === undefined ? inferMissingArgument(sample.messages) : undefined;
-    if (missing !== undefined) sample.meta = { ...sample.meta, missingArgument: missing };
-  }
+  const stream = IMPORTERS[detected](text, request.batchSize);
   const validator = new ArgumentValidator();
   const toolSets = new ToolSetHasher();
-  send({ type: 'total', total: imported.samples.length });
-  for (let from = 0; from < imported.samples.length; from += request.batchSize) {
-    await sendBatch(imported.samples.slice(from, from + request.batchSize), validator, toolSets);
+  // Samples are counted only as they are read: until then the total is the number of non-blank lines (one record
+  // each in JSONL), and at the end the count itself.
+  send({ type: 'total', total: nonBlankLines(text) });
+  let parseMs = performance.now() - started;
+  for (;;) {
+    started = performance.now();
+    const next = stream.batches.next();
+    if (next.done) break;
+    classify(next.value);
+    parseMs += performance.now() - started;
+    await sendBatch(next.value, validator, toolSets);
   }
-  const findings: ImportFindings = { format: detected, problems: imported.problems, tools: imported.tools };
+  send({ type: 'total', total: 0 });
+  const { problems, tools } = stream.findings();
+  const findings: ImportFindings = { format: detected, problems, tools, timings: { readMs, parseMs, verifyMs } };
   send({ type: 'finished', findings });
 }
 

@@ -1,4 +1,4 @@
-import type { DataStats, DuplicateGroup, ImportSummary, SampleCheck } from '../../shared/contract';
+import type { DataStats, DuplicateGroup, ImportSummary, ImportTimings, SampleCheck } from '../../shared/contract';
 import type { Sample } from '../../shared/data/conversation';
 import type { DatasetFormat } from '../../shared/data/formats/datasetImport';
 import type { PhrasingSet } from '../../shared/data/synthesis/phrasing';
@@ -22,7 +22,7 @@ export type DataWorkerRequest =
 export type BatchJobRequest = Extract<DataWorkerRequest, { kind: 'generate' | 'import' }>;
 
 /** What an import found besides its samples. */
-export type ImportFindings = Pick<ImportSummary, 'format' | 'problems'> & { tools: ToolDefinition[] };
+export type ImportFindings = Pick<ImportSummary, 'format' | 'problems'> & { tools: ToolDefinition[]; timings: Omit<ImportTimings, 'writeMs'> };
 
 /** Worker → main. After each `batch` the worker waits for a `continue` credit before sending more. */
 export type DataWorkerMessage =

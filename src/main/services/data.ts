@@ -111,12 +111,13 @@ export class DataService implements ServiceImpl<Contract['data']> {
     }
     const file = params.uploadId === undefined ? null : this.uploads.take(params.uploadId);
     const projectTools = new Set(this.projectTools(params.projectId).map((tool) => tool.name));
-    const summarize = (findings: ImportFindings, written: { imported: number; failingChecks: number }): ImportSummary => ({
+    const summarize = (findings: ImportFindings, written: { imported: number; failingChecks: number; writeMs: number }): ImportSummary => ({
       format: findings.format,
       imported: written.imported,
       failingChecks: written.failingChecks,
       problems: findings.problems,
       missingTools: findings.tools.filter((tool) => !projectTools.has(tool.name)),
+      timings: { ...findings.timings, writeMs: written.writeMs },
     });
     const jobId = this.jobStore.start({
       projectId: params.projectId,

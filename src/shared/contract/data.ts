@@ -105,6 +105,19 @@ export interface ImportSummary {
   problems: ImportProblem[];
   /** Tools the samples use that the project lacks; offer them through `tools.commitImport`. */
   missingTools: ToolDefinition[];
+  /** Where the time went, in milliseconds of each phase's own work (they overlap: writing batch n while verifying n+1). */
+  timings?: ImportTimings;
+}
+
+export interface ImportTimings {
+  /** Reading the staged file. */
+  readMs: number;
+  /** Detecting, parsing and classifying every record. */
+  parseMs: number;
+  /** Verifying every sample and computing what is stored with it. */
+  verifyMs: number;
+  /** The SQLite transactions in main. */
+  writeMs: number;
 }
 
 export interface DatasetVersion {

@@ -52,6 +52,7 @@ export type {
   GenerateParams,
   GeneratorChoice,
   ImportSummary,
+  ImportTimings,
   SampleCheck,
   SampleFilter,
   SampleMix,

@@ -1,6 +1,6 @@
 import { isJsonObject, ownValue } from '../../tools/plainJson';
 import type { Message, Sample, ToolCall } from '../conversation';
-import { importRecords, type DatasetImport, type RecordRead, type ToolCatalog } from './datasetImport';
+import { collectImport, streamRecords, type DatasetImport, type ImportStream, type RecordRead, type ToolCatalog } from './datasetImport';
 import { parseGlaiveCall } from './glaive';
 import { parseEmbeddedJson } from './records';
 import { toolsFromList } from './toolLists';
@@ -16,7 +16,11 @@ import { toolsFromList } from './toolLists';
  *   `<functioncall> {…}` (Glaive); any other output is the assistant's text answer.
  */
 export function importAlpaca(text: string): DatasetImport {
-  return importRecords(text, readAlpacaRecord);
+  return collectImport(streamAlpaca(text));
+}
+
+export function streamAlpaca(text: string, batchSize?: number): ImportStream {
+  return streamRecords(text, readAlpacaRecord, undefined, batchSize);
 }
 
 /** A top-level JSON value (`{…}` or `[…]`) inside prose, string-aware. */

@@ -7,7 +7,7 @@ import { isValidToolName, sanitizeToolName } from '../../tools/toolNames';
 import type { ToolDefinition } from '../../tools/types';
 import type { Message, Sample, SampleKind } from '../conversation';
 import type { AcceptableArgument, EvalExpectation, ExpectedCall } from '../evalExpectation';
-import { importRecords, type DatasetImport, type ImportProblem, type RecordRead, type ToolCatalog } from './datasetImport';
+import { collectImport, streamRecords, type DatasetImport, type ImportProblem, type RecordRead, type ToolCatalog, type ImportStream } from './datasetImport';
 import { parsePythonCall, toPythonCall } from './pythonLiteral';
 import { parseRecord, recordsOf } from './records';
 
@@ -22,8 +22,13 @@ import { parseRecord, recordsOf } from './records';
  */
 export function importBfcl(questionsText: string, possibleAnswersText?: string): DatasetImport {
   const answers = possibleAnswersText === undefined ? { byId: new Map<string, EvalExpectation>(), problems: [] } : readAnswers(possibleAnswersText);
-  const imported = importRecords(questionsText, (value, catalog) => readBfclQuestion(value, catalog, answers.byId));
+  const imported = collectImport(streamRecords(questionsText, (value, catalog) => readBfclQuestion(value, catalog, answers.byId)));
   return { ...imported, problems: [...imported.problems, ...answers.problems] };
+}
+
+/** Questions without their possible answers (a data import of one file), in batches. */
+export function streamBfcl(questionsText: string, batchSize?: number): ImportStream {
+  return streamRecords(questionsText, (value, catalog) => readBfclQuestion(value, catalog, new Map()), undefined, batchSize);
 }
 
 export function exportBfcl(samples: readonly Sample[]): { questions: string; possibleAnswers: string } {

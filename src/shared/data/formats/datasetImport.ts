@@ -115,34 +115,63 @@ export class ProblemLog {
   }
 }
 
+/** Samples in batches as records are read, then (once the batches are exhausted) what the whole read found. */
+export interface ImportStream {
+  batches: Generator<Sample[], void, undefined>;
+  /** The problems and distinct tools; complete once `batches` is done. */
+  findings(): Omit<DatasetImport, 'samples'>;
+}
+
 /**
- * The shared import loop: records → reader → samples validated by `parseSample`. Never throws;
+ * The shared import loop: records → reader → samples validated by `parseSample`, handed out in batches of
+ * `batchSize` so that a caller can verify and store early batches while later ones are read. Never throws;
  * a record that fails in any way is reported with its line and the loop goes on.
  */
-export function importRecords(text: string, reader: RecordReader, split: RecordSplitter = jsonRecords): DatasetImport {
+export function streamRecords(text: string, reader: RecordReader, split: RecordSplitter = jsonRecords, batchSize = 1000): ImportStream {
   const tools = new ToolCatalog();
   const log = new ProblemLog();
-  const samples: Sample[] = [];
-  if (typeof text !== 'string') return { samples, problems: [{ line: 0, severity: 'error', message: 'the input is not text' }], tools: [] };
-  for (const { line, parsed } of split(text)) {
-    if (!parsed.ok) {
-      log.add({ line: line, severity: 'error', message: parsed.message });
-      continue;
+  function* batches(): Generator<Sample[], void, undefined> {
+    if (typeof text !== 'string') {
+      log.add({ line: 0, severity: 'error', message: 'the input is not text' });
+      return;
     }
-    let read: RecordRead;
-    try {
-      read = reader(parsed.value, tools);
-    } catch (error) {
-      read = { samples: [], problems: [{ severity: 'error', message: `unreadable record: ${String(error).slice(0, 200)}` }] };
+    let samples: Sample[] = [];
+    for (const { line, parsed } of split(text)) {
+      if (!parsed.ok) {
+        log.add({ line: line, severity: 'error', message: parsed.message });
+        continue;
+      }
+      let read: RecordRead;
+      try {
+        read = reader(parsed.value, tools);
+      } catch (error) {
+        read = { samples: [], problems: [{ severity: 'error', message: `unreadable record: ${String(error).slice(0, 200)}` }] };
+      }
+      for (const problem of read.problems) log.add({ line: line, ...problem });
+      for (const candidate of read.samples) {
+        const checked = checkCandidate(candidate);
+        if ('sample' in checked) samples.push(checked.sample);
+        else log.add({ line: line, severity: 'error', message: checked.message });
+      }
+      if (samples.length >= batchSize) {
+        yield samples;
+        samples = [];
+      }
     }
-    for (const problem of read.problems) log.add({ line: line, ...problem });
-    for (const candidate of read.samples) {
-      const checked = checkCandidate(candidate);
-      if ('sample' in checked) samples.push(checked.sample);
-      else log.add({ line: line, severity: 'error', message: checked.message });
-    }
+    if (samples.length > 0) yield samples;
   }
-  return { samples, problems: log.finish(), tools: tools.distinct() };
+  return { batches: batches(), findings: () => ({ problems: log.finish(), tools: tools.distinct() }) };
+}
+
+/** The whole read at once: `streamRecords` collected. */
+export function importRecords(text: string, reader: RecordReader, split: RecordSplitter = jsonRecords): DatasetImport {
+  return collectImport(streamRecords(text, reader, split));
+}
+
+export function collectImport(stream: ImportStream): DatasetImport {
+  const samples: Sample[] = [];
+  for (const batch of stream.batches) samples.push(...batch);
+  return { samples, ...stream.findings() };
 }
 
 /**

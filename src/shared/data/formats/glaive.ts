@@ -1,7 +1,7 @@
 import { isJsonObject, ownValue, type JsonObject } from '../../tools/plainJson';
 import type { Message, Sample, ToolCall } from '../conversation';
 import { MAX_RECORD_CHARS } from '../limits';
-import { importRecords, type DatasetImport, type RecordRead, type SplitRecord, type ToolCatalog } from './datasetImport';
+import { collectImport, streamRecords, type DatasetImport, type RecordRead, type SplitRecord, type ToolCatalog, type ImportStream } from './datasetImport';
 import { parsePythonLiteral } from './pythonLiteral';
 import { parseEmbeddedJson } from './records';
 
@@ -15,7 +15,11 @@ import { parseEmbeddedJson } from './records';
  * it — plain `SYSTEM: …` / `USER: …` text, not JSON — is read too: a conversation starts at each `SYSTEM:` line.
  */
 export function importGlaive(text: string): DatasetImport {
-  return importRecords(text, readGlaiveRecord, typeof text === 'string' && /^\s*(SYSTEM|USER):/.test(text) ? glaiveTextConversations : undefined);
+  return collectImport(streamGlaive(text));
+}
+
+export function streamGlaive(text: string, batchSize?: number): ImportStream {
+  return streamRecords(text, readGlaiveRecord, typeof text === 'string' && /^\s*(SYSTEM|USER):/.test(text) ? glaiveTextConversations : undefined, batchSize);
 }
 
 /** Plain Glaive text: one record per conversation, from each line that starts with `SYSTEM:` (and from the top). */

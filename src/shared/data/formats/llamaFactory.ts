@@ -1,6 +1,6 @@
 import { isJsonObject, ownValue, type JsonObject } from '../../tools/plainJson';
 import type { Message, Sample, ToolCall } from '../conversation';
-import { importRecords, type DatasetImport, type RecordRead, type ToolCatalog } from './datasetImport';
+import { collectImport, streamRecords, type DatasetImport, type ImportStream, type RecordRead, type ToolCatalog } from './datasetImport';
 import { parseArguments } from './openaiJsonl';
 import { parseEmbeddedJson } from './records';
 import { toolsFromList } from './toolLists';
@@ -13,7 +13,11 @@ import { toolsFromList } from './toolLists';
  * `weight`, `kind`, `meta` and `expected` are not carried.
  */
 export function importLlamaFactory(text: string): DatasetImport {
-  return importRecords(text, readLlamaFactoryRecord);
+  return collectImport(streamLlamaFactory(text));
+}
+
+export function streamLlamaFactory(text: string, batchSize?: number): ImportStream {
+  return streamRecords(text, readLlamaFactoryRecord, undefined, batchSize);
 }
 
 export function exportLlamaFactory(samples: readonly Sample[]): string {

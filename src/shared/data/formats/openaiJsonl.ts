@@ -1,7 +1,7 @@
 import { toOpenAiTools } from '../../tools/exportTools';
 import { isJsonObject, ownValue, type JsonObject } from '../../tools/plainJson';
 import type { Message, Sample, ToolCall } from '../conversation';
-import { importRecords, type DatasetImport, type RecordRead, type ToolCatalog } from './datasetImport';
+import { collectImport, streamRecords, type DatasetImport, type ImportStream, type RecordRead, type ToolCatalog } from './datasetImport';
 import { parseEmbeddedJson } from './records';
 import { toolsFromList } from './toolLists';
 
@@ -11,7 +11,11 @@ import { toolsFromList } from './toolLists';
  * lines are read too. Not carried by the format: `kind`, `meta`, `expected`.
  */
 export function importOpenAiJsonl(text: string): DatasetImport {
-  return importRecords(text, readOpenAiRecord);
+  return collectImport(streamOpenAiJsonl(text));
+}
+
+export function streamOpenAiJsonl(text: string, batchSize?: number): ImportStream {
+  return streamRecords(text, readOpenAiRecord, undefined, batchSize);
 }
 
 export function exportOpenAiJsonl(samples: readonly Sample[]): string {

@@ -1,6 +1,6 @@
 import { isJsonObject, ownValue, type JsonObject } from '../../tools/plainJson';
 import type { Message, Sample, ToolCall } from '../conversation';
-import { importRecords, type DatasetImport, type RecordRead, type ToolCatalog } from './datasetImport';
+import { collectImport, streamRecords, type DatasetImport, type ImportStream, type RecordRead, type ToolCatalog } from './datasetImport';
 import { parseArguments } from './openaiJsonl';
 import { parseEmbeddedJson } from './records';
 import { toolsFromList } from './toolLists';
@@ -14,7 +14,11 @@ import { toolsFromList } from './toolLists';
  * has no turn for both; `weight`, `kind`, `meta` and `expected` are not carried.
  */
 export function importShareGpt(text: string): DatasetImport {
-  return importRecords(text, readShareGptRecord);
+  return collectImport(streamShareGpt(text));
+}
+
+export function streamShareGpt(text: string, batchSize?: number): ImportStream {
+  return streamRecords(text, readShareGptRecord, undefined, batchSize);
 }
 
 export function exportShareGpt(samples: readonly Sample[]): string {

@@ -1,7 +1,7 @@
 import { isJsonObject, ownValue, type JsonObject } from '../../tools/plainJson';
 import type { ToolDefinition } from '../../tools/types';
 import type { Sample, ToolCall } from '../conversation';
-import { importRecords, type DatasetImport, type RecordRead, type ToolCatalog } from './datasetImport';
+import { collectImport, streamRecords, type DatasetImport, type ImportStream, type RecordRead, type ToolCatalog } from './datasetImport';
 import { parseArguments } from './openaiJsonl';
 import { pythonTypeToSchema, schemaToPythonType } from '../../tools/pythonTypes';
 import { parseEmbeddedJson } from './records';
@@ -14,7 +14,11 @@ import { parseEmbeddedJson } from './records';
  * A row is one user query and one assistant turn with all its calls; nothing else is carried.
  */
 export function importXlam(text: string): DatasetImport {
-  return importRecords(text, readXlamRecord);
+  return collectImport(streamXlam(text));
+}
+
+export function streamXlam(text: string, batchSize?: number): ImportStream {
+  return streamRecords(text, readXlamRecord, undefined, batchSize);
 }
 
 export function exportXlam(samples: readonly Sample[]): string {
