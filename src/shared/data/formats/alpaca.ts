@@ -2,6 +2,7 @@ import { isJsonObject, ownValue } from '../../tools/plainJson';
 import type { Message, Sample, ToolCall } from '../conversation';
 import { collectImport, streamRecords, type DatasetImport, type ImportStream, type RecordRead, type ToolCatalog } from './datasetImport';
 import { parseGlaiveCall } from './glaive';
+import { jsonSpans } from './jsonSpans';
 import { parseEmbeddedJson } from './records';
 import { toolsFromList } from './toolLists';
 
@@ -23,34 +24,6 @@ export function streamAlpaca(text: string, batchSize?: number): ImportStream {
   return streamRecords(text, readAlpacaRecord, undefined, batchSize);
 }
 
-/** A top-level JSON value (`{…}` or `[…]`) inside prose, string-aware. */
-interface JsonSpan {
-  start: number;
-  end: number;
-  value: unknown;
-}
-
-function jsonSpans(text: string): JsonSpan[] {
-  const spans: JsonSpan[] = [];
-  let depth = 0;
-  let start = -1;
-  let inString = false;
-  for (let i = 0; i < text.length; i++) {
-    const char = text[i];
-    if (inString) {
-      if (char === '\\') i++;
-      else if (char === '"') inString = false;
-    } else if (char === '"' && depth > 0) inString = true;
-    else if (char === '{' || char === '[') {
-      if (depth++ === 0) start = i;
-    } else if ((char === '}' || char === ']') && depth > 0 && --depth === 0) {
-      const value = parseEmbeddedJson(text.slice(start, i + 1));
-      if (value !== undefined) spans.push({ start, end: i + 1, value });
-    }
-  }
-  return spans;
-}
-
 const isToolObject = (item: unknown): boolean => isJsonObject(item) && (typeof ownValue(item, 'name') === 'string' || isJsonObject(ownValue(item, 'function')));
 
 /** The tool list of a text and the text without it, or null when the text has none. */
@@ -59,10 +32,10 @@ function toolsIn(text: string): { list: unknown[]; prose: string } | null {
   if (block) {
     const inner = block[1] as string;
     const whole = parseEmbeddedJson(inner.trim());
-    const list = Array.isArray(whole) ? whole : jsonSpans(inner).map((span) => span.value).filter(isToolObject);
+    const list = Array.isArray(whole) ? whole : jsonSpans(inner, { arrays: true }).map((span) => span.value).filter(isToolObject);
     return { list, prose: (text.slice(0, block.index) + text.slice(block.index + block[0].length)).trim() };
   }
-  const span = jsonSpans(text).find((candidate) => Array.isArray(candidate.value) && candidate.value.length > 0 && candidate.value.every(isToolObject));
+  const span = jsonSpans(text, { arrays: true }).find((candidate) => Array.isArray(candidate.value) && candidate.value.length > 0 && candidate.value.every(isToolObject));
   return span ? { list: span.value as unknown[], prose: (text.slice(0, span.start) + text.slice(span.end)).trim() } : null;
 }
 

@@ -3,6 +3,7 @@ import type { Message, Sample, ToolCall } from '../conversation';
 import { MAX_RECORD_CHARS } from '../limits';
 import { collectImport, streamRecords, type DatasetImport, type RecordRead, type SplitRecord, type ToolCatalog, type ImportStream } from './datasetImport';
 import { parsePythonLiteral } from './pythonLiteral';
+import { jsonSpans } from './jsonSpans';
 import { parseEmbeddedJson } from './records';
 
 /**
@@ -135,28 +136,10 @@ function splitSystem(system: string): { prose: string; toolObjects: unknown[] } 
   const text = system.replace(/^\s*SYSTEM:\s*/, '');
   const braceAt = text.indexOf('{');
   if (braceAt < 0) return { prose: text.trim(), toolObjects: [] };
-  const toolObjects = balancedObjects(text.slice(braceAt))
-    .map(parseEmbeddedJson)
+  const toolObjects = jsonSpans(text.slice(braceAt), { arrays: false })
+    .map((span) => span.value)
     .filter((item) => isJsonObject(item));
   return { prose: text.slice(0, braceAt).trim(), toolObjects };
-}
-
-/** Top-level `{…}` spans of a text, string-aware (tool JSON follows the prose, one object after another). */
-function balancedObjects(text: string): string[] {
-  const spans: string[] = [];
-  let depth = 0;
-  let start = -1;
-  let inString = false;
-  for (let i = 0; i < text.length; i++) {
-    const char = text[i];
-    if (inString) {
-      if (char === '\\') i++;
-      else if (char === '"') inString = false;
-    } else if (char === '"') inString = true;
-    else if (char === '{' && depth++ === 0) start = i;
-    else if (char === '}' && depth > 0 && --depth === 0) spans.push(text.slice(start, i + 1));
-  }
-  return spans;
 }
 
 type GlaiveRole = 'USER' | 'ASSISTANT' | 'FUNCTION RESPONSE';
