@@ -17,6 +17,7 @@ import { DatasetVersions } from './datasetVersions';
 import { duplicateGroups, liveStats, versionStats } from './dataStats';
 import { BATCHES_IN_FLIGHT, type ContinueMessage, type DataWorkerMessage, type DataWorkerRequest, type ImportFindings } from './dataWorkerProtocol';
 import { prepareSample, ToolSetHasher } from './preparedSample';
+import { isPooledMessage, type PooledMessage } from '../workerEntry';
 import { ArgumentValidator, verifySample } from './verifySample';
 
 /** Each format read in batches, so the first batches are verified and written while later ones are parsed. */
@@ -35,14 +36,27 @@ const DETECT_CHARS = 1_000_000;
 const port = parentPort;
 let credits = BATCHES_IN_FLIGHT;
 let wakeUp: (() => void) | null = null;
-port?.on('message', (message: ContinueMessage) => {
-  if (message.type !== 'continue') return;
+/** The tag of the one-answer request being answered when this thread is a warm pool worker. */
+let pooledId: number | null = null;
+port?.on('message', (message: unknown) => {
+  if (isPooledMessage(message)) return answerPooled(message);
+  if ((message as ContinueMessage).type !== 'continue') return;
   credits++;
   wakeUp?.();
 });
 
 function send(message: DataWorkerMessage): void {
-  port?.postMessage(message);
+  port?.postMessage(pooledId === null ? message : ({ pooled: pooledId, message } satisfies PooledMessage));
+}
+
+/** A warm worker answers one-answer requests only; jobs get a worker of their own (`workerData`). */
+function answerPooled({ pooled, message }: PooledMessage): void {
+  pooledId = pooled;
+  const request = message as DataWorkerRequest;
+  const job = request?.kind === 'generate' || request?.kind === 'import';
+  void (job ? Promise.resolve(send({ type: 'failed', message: 'jobs do not run in a pooled worker' })) : run(request)).finally(() => {
+    pooledId = null;
+  });
 }
 
 /** Milliseconds spent verifying and summarizing samples in this worker (waiting for main excluded). */
@@ -197,4 +211,4 @@ async function run(request: DataWorkerRequest): Promise<void> {
   }
 }
 
-void run(workerData as DataWorkerRequest);
+if (workerData !== null && workerData !== undefined) void run(workerData as DataWorkerRequest);

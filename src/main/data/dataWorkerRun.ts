@@ -4,10 +4,13 @@ import type { Sample } from '../../shared/data/conversation';
 import { ToolTuneError } from '../../shared/errors';
 import { isDataWorkerMessage, type BatchJobRequest, type ContinueMessage, type DataWorkerMessage, type DataWorkerRequest, type ImportFindings } from './dataWorkerProtocol';
 import type { PreparedBatch } from './preparedSample';
-import { askWorker, resolveWorkerEntry } from '../workerEntry';
+import { resolveWorkerEntry, WorkerPool } from '../workerEntry';
 
 /** Memory caps for the worker: a hostile import runs out of memory there, not in main. */
 const WORKER_RESOURCE_LIMITS = { maxOldGenerationSizeMb: 2048, maxYoungGenerationSizeMb: 64, stackSizeMb: 8 };
+
+/** The warm data worker of this process, for one-answer requests (verify, prepare, stats, duplicates). */
+export const dataWorkers = new WorkerPool('dataWorker', import.meta.url, WORKER_RESOURCE_LIMITS);
 
 export interface DataWorkerHandlers {
   onTotal(total: number): void;
@@ -87,9 +90,9 @@ export const STATS_TIMEOUT_MS = 120_000;
 type OneShotRequest = Exclude<DataWorkerRequest, BatchJobRequest>;
 type OneShotAnswer = { ok: true; message: Exclude<DataWorkerMessage, { type: 'failed' }> } | { ok: false; reason: string };
 
-/** Runs a one-answer request in a worker that is stopped after `timeoutMs`. Never rejects. */
+/** Runs a one-answer request in the warm data worker, which is replaced when it runs past `timeoutMs`. Never rejects. */
 async function askDataWorker(request: OneShotRequest, timeoutMs: number): Promise<OneShotAnswer> {
-  const answer = await askWorker('dataWorker', import.meta.url, request, { timeoutMs, resourceLimits: WORKER_RESOURCE_LIMITS });
+  const answer = await dataWorkers.ask(request, { timeoutMs });
   if (!answer.ok) return { ok: false, reason: `the data worker ${answer.reason}` };
   const message = answer.message;
   if (!isDataWorkerMessage(message)) return { ok: false, reason: 'the data worker sent a malformed message' };

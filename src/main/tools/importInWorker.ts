@@ -1,11 +1,14 @@
 import type { ToolDefinition, ToolImportResult, ToolProblem } from '../../shared/tools/types';
-import { askWorker } from '../workerEntry';
+import { WorkerPool } from '../workerEntry';
 import { isImportWorkerResponse, type ImportWorkerRequest } from './importWorkerProtocol';
 
 export const DEFAULT_IMPORT_TIMEOUT_MS = 10_000;
 
 /** Memory caps for the worker: a hostile document runs out of memory there, not in main. */
 const WORKER_RESOURCE_LIMITS = { maxOldGenerationSizeMb: 512, maxYoungGenerationSizeMb: 64, stackSizeMb: 8 };
+
+/** The warm import worker of this process. */
+export const importWorkers = new WorkerPool('importWorker', import.meta.url, WORKER_RESOURCE_LIMITS);
 
 export interface OffThreadOptions {
   existingNames?: readonly string[];
@@ -16,7 +19,7 @@ export interface ImportOffThreadOptions extends OffThreadOptions {
   fileName?: string;
 }
 
-/** Parses and validates (ajv included) in a worker that is terminated after `timeoutMs`. Never rejects. */
+/** Parses and validates (ajv included) in the warm import worker, which is replaced when it runs past `timeoutMs`. Never rejects. */
 export async function importToolsOffThread(text: string, options: ImportOffThreadOptions = {}): Promise<ToolImportResult> {
   const request: ImportWorkerRequest = { kind: 'import', text, existingNames: [...(options.existingNames ?? [])] };
   if (options.fileName !== undefined) request.fileName = options.fileName;
@@ -39,7 +42,7 @@ async function runWorker(request: ImportWorkerRequest, what: string, timeoutMs =
     tools: request.kind === 'validate' ? request.tools : [],
     problems: [{ severity: 'error', pointer: '', message }],
   });
-  const answer = await askWorker('importWorker', import.meta.url, request, { timeoutMs, resourceLimits: WORKER_RESOURCE_LIMITS });
+  const answer = await importWorkers.ask(request, { timeoutMs });
   if (!answer.ok) return failure(`${what} ${answer.reason}`);
   const message = answer.message;
   if (!isImportWorkerResponse(message)) return failure(`${what} failed: the worker sent a malformed reply`);

@@ -1,9 +1,10 @@
 /**
  * Worker entry: parses and validates hostile tool definitions off the main thread, so a slow
- * schema or a pathological document can be stopped by terminating this thread.
+ * schema or a pathological document can be stopped by terminating this thread. Kept warm by a WorkerPool.
  * Built by electron-vite as its own entry (`out/main/importWorker.js`).
  */
-import { parentPort, workerData } from 'node:worker_threads';
+import { parentPort } from 'node:worker_threads';
+import { isPooledMessage, type PooledMessage } from '../workerEntry';
 import { parseToolDefinitions } from '../../shared/tools/parseToolDefinitions';
 import { isImportWorkerRequest, type ImportWorkerRequest, type ImportWorkerResponse } from './importWorkerProtocol';
 import { validateToolDefinitions, withAjvProblems } from './schemaValidator';
@@ -17,13 +18,17 @@ function handle(request: ImportWorkerRequest): ImportWorkerResponse {
   return { ok: true, result: { format: null, tools: request.tools, problems } };
 }
 
-function respond(): ImportWorkerResponse {
-  if (!isImportWorkerRequest(workerData)) return { ok: false, message: 'malformed request to the import worker' };
+function respond(request: unknown): ImportWorkerResponse {
+  if (!isImportWorkerRequest(request)) return { ok: false, message: 'malformed request to the import worker' };
   try {
-    return handle(workerData);
+    return handle(request);
   } catch (error) {
     return { ok: false, message: error instanceof Error ? error.message : String(error) };
   }
 }
 
-parentPort?.postMessage(respond());
+// Warm (WorkerPool): one answer per tagged request, for as long as main keeps this thread.
+parentPort?.on('message', (message: unknown) => {
+  if (isPooledMessage(message)) parentPort?.postMessage({ pooled: message.pooled, message: respond(message.message) } satisfies PooledMessage);
+});
+
