@@ -9,12 +9,12 @@
  * `0.5b` a generated Qwen2.5-0.5B-shaped F32 base for `--steps` steps at `--ctx` tokens, since a full epoch of it
  * takes hours on 2 cores. Peak memory of a run = the trainer's VmHWM, polled from /proc while it runs.
  */
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { Api, ProjectSummary, TrainSettings } from '../../src/shared/contract/index.js';
 import { formatBytes, formatDuration } from '../../src/shared/units.js';
 import { QWEN25_05B_SHAPE, writeTinyQwen2Model } from '../../src/main/models/tinyModel.js';
+import { peakMemoryOf } from '../../src/main/processes.js';
 import { createTempServices, type TempServices } from '../../src/main/testing/tempServices.js';
 
 const { values } = parseArgs({
@@ -25,15 +25,6 @@ const { values } = parseArgs({
     ctx: { type: 'string', default: '256' },
   },
 });
-
-function highWaterMark(pid: number): number {
-  try {
-    const match = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-    return match ? Number(match[1]) * 1024 : 0;
-  } catch {
-    return 0;
-  }
-}
 
 async function demoWithVersion(t: TempServices, samples: number): Promise<ProjectSummary> {
   const demo = (await t.api.projects.list({})).find((p) => p.name === 'Demo');
@@ -52,7 +43,7 @@ async function measuredRun(t: TempServices, api: Api, projectId: string, setting
   let peak = 0;
   const poll = setInterval(() => {
     const pid = t.services.db.prepare('SELECT trainer_pid FROM training_runs WHERE id = ?').pluck().get(run.id) as number | null;
-    if (pid) peak = Math.max(peak, highWaterMark(pid));
+    if (pid) peak = Math.max(peak, peakMemoryOf(pid));
   }, 100);
   const done = await t.services.train.whenSettled(run.id);
   clearInterval(poll);

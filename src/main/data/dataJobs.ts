@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Database } from 'better-sqlite3';
 import type { GenerateParams, ImportSummary, JobInfo, JobKind, JobState, SampleSource } from '../../shared/contract';
 import { findJobRow, jobRow, toJobInfo, type JobDbRow } from '../jobs/jobRecords';
+import { isProcessAlive } from '../processes';
 import { ToolTuneError } from '../../shared/errors';
 import type { EventHub } from '../transport/eventHub';
 import type { ImportFindings } from './dataWorkerProtocol';
@@ -30,15 +31,6 @@ export interface JobLaunch {
   summarize?: (findings: ImportFindings, written: { imported: number; failingChecks: number; writeMs: number }) => ImportSummary;
   /** Runs once the job has ended, however it ended (e.g. deletes a staged upload). */
   cleanup?: () => void;
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as { code?: string }).code === 'EPERM';
-  }
 }
 
 /**
@@ -201,7 +193,7 @@ export class DataJobs {
       "UPDATE jobs SET state = 'interrupted', message = 'ToolTune stopped while this job ran.', updated_at = ? WHERE id = ?",
     );
     for (const row of rows) {
-      if (row.owner_pid === process.pid || !isAlive(row.owner_pid)) mark.run(new Date().toISOString(), row.id);
+      if (row.owner_pid === process.pid || !isProcessAlive(row.owner_pid)) mark.run(new Date().toISOString(), row.id);
     }
   }
 

@@ -15,7 +15,8 @@ import { hashFile } from '../models/modelInspection';
 import { cpuLlamaRuntime } from '../models/llamaRuntime';
 import { projectDir } from '../paths';
 import { writeTtdsFile, vocabOfModel } from '../train/datasetFile';
-import { EVENTS_FILE, EventFileTail, LOG_FILE, isProcessAlive, signalStop, spawnDetachedTrainer, tailLines } from '../train/detachedTrainer';
+import { EVENTS_FILE, EventFileTail, LOG_FILE, signalStop, spawnDetachedTrainer, tailLines } from '../train/detachedTrainer';
+import { isProcessAlive } from '../processes';
 import { renderDataset, type ExcludedSample, type RenderedDataset, type RenderedPreview } from '../train/renderDataset';
 import { RunStore, type StoredRun } from '../train/runStore';
 import { checkSettings, defaultTrainSettings, trainerThreads } from '../train/trainDefaults';
@@ -194,8 +195,7 @@ export class TrainService implements ServiceImpl<Contract['train']> {
 
   async estimate(params: StartParams): Promise<TrainEstimate> {
     const { project, version, model, settings } = await this.resolve(params);
-    const binDir = this.options.binDir;
-    if (!binDir) throw new ToolTuneError('unavailable', 'The trainer (tooltune-train) is not built: run `npm run build:native`.');
+    const binDir = this.trainerDir();
     const scratch = join(projectDir(this.options.dataDir, project.id), 'runs', `.estimate-${randomUUID().slice(0, 8)}`);
     mkdirSync(scratch, { recursive: true });
     try {
@@ -260,7 +260,7 @@ export class TrainService implements ServiceImpl<Contract['train']> {
     if (!options || !latestCheckpoint(run.dir)) {
       throw new ToolTuneError('conflict', 'This run has no checkpoint to resume from: start a new run (its settings can be copied).');
     }
-    if (!this.options.binDir) throw new ToolTuneError('unavailable', 'The trainer (tooltune-train) is not built: run `npm run build:native`.');
+    this.trainerDir();
     this.store.restart(runId);
     await this.launch(this.store.get(runId), { ...options, resume: true, initAdapter: undefined }, run.repro);
     return publicRun(this.store.get(runId));
@@ -310,6 +310,12 @@ export class TrainService implements ServiceImpl<Contract['train']> {
     });
   }
 
+  /** The folder of tooltune-train; refuses, saying how to build it, when there is none. */
+  private trainerDir(): string {
+    if (!this.options.binDir) throw new ToolTuneError('unavailable', 'The trainer (tooltune-train) is not built: run `npm run build:native`.');
+    return this.options.binDir;
+  }
+
   /** The project, version, base and full settings a start or estimate asks for, checked. */
   private async resolve(params: StartParams) {
     const project = this.projects.get({ id: params.projectId });
@@ -318,7 +324,7 @@ export class TrainService implements ServiceImpl<Contract['train']> {
     const model = await this.baseFor(project.id, project.name, params.modelId);
     if (model.fileState !== 'ok') throw new ToolTuneError('conflict', `The base model file ${model.path} is ${model.fileState}: add it again.`);
     if (!model.info.toolCalling.supported) throw new ToolTuneError('invalid-input', `${model.displayName} cannot be trained for tool calling: ${model.info.toolCalling.reason}.`);
-    if (!this.options.binDir) throw new ToolTuneError('unavailable', 'The trainer (tooltune-train) is not built: run `npm run build:native`.');
+    this.trainerDir();
     const settings: TrainSettings = { ...defaultTrainSettings(model.info), ...params.settings };
     checkSettings(settings, model.info);
     return { project, version, model, settings };
@@ -427,9 +433,8 @@ export class TrainService implements ServiceImpl<Contract['train']> {
   }
 
   private async launch(run: StoredRun, options: TrainerOptions, repro: RunRepro | null): Promise<void> {
-    const binDir = this.options.binDir;
-    if (!binDir || !repro) throw new ToolTuneError('internal', 'the run cannot be launched without the trainer and its record');
-    const trainer = await spawnDetachedTrainer(binDir, options, run.dir);
+    if (!repro) throw new ToolTuneError('internal', 'the run cannot be launched without its record');
+    const trainer = await spawnDetachedTrainer(this.trainerDir(), options, run.dir);
     this.store.attachTrainer(run.id, trainer.pid, repro);
     const watcher = this.watch(run.id, trainer.pid, true);
     void trainer.exited.then((exit) => {

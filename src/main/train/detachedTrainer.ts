@@ -43,15 +43,6 @@ export function spawnDetachedTrainer(binDir: string, options: TrainerOptions, ru
   }
 }
 
-export function isProcessAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as { code?: string }).code === 'EPERM';
-  }
-}
-
 /** Graceful stop: the trainer finishes its window, checkpoints and exits 0 (SIGTERM to its process group). */
 export function signalStop(pid: number): void {
   try {

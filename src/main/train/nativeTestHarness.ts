@@ -5,7 +5,7 @@
  * Test/bench support only; the app's Train step has its own supervised runner.
  */
 import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { peakMemoryOf } from '../processes.js';
 import type { LlamaContextSequence, LlamaModel, Token } from 'node-llama-cpp';
 import type { TokenSample } from './datasetFile.js';
 import type { ConversationRenderer, RenderableSample } from './renderConversation.js';
@@ -34,7 +34,7 @@ export function runTool(bin: string, args: readonly string[], options: { timeout
       // Keep the tail only: llama-finetune logs a lot.
       stderr = (stderr + b.toString()).slice(-200_000);
     });
-    const poll = setInterval(() => (peak = Math.max(peak, rssOf(child.pid))), 50);
+    const poll = setInterval(() => (peak = Math.max(peak, peakMemoryOf(child.pid))), 50);
     const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 600_000);
     child.on('error', (error) => {
       clearInterval(poll);
@@ -56,18 +56,6 @@ export function runTool(bin: string, args: readonly string[], options: { timeout
       resolvePromise({ code, events, stdout, stderr, wallSeconds: (performance.now() - started) / 1000, peakRssBytes: peak });
     });
   });
-}
-
-function rssOf(pid: number | undefined): number {
-  if (pid === undefined || process.platform !== 'linux') return 0;
-  try {
-    // VmHWM is the kernel's own high-water mark, so short peaks between polls are not missed.
-    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-    const match = /VmHWM:\s+(\d+) kB/.exec(status);
-    return match ? Number(match[1]) * 1024 : 0;
-  } catch {
-    return 0;
-  }
 }
 
 export function renderSamples(renderer: ConversationRenderer, conversations: readonly RenderableSample[]): TokenSample[] {

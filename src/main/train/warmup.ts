@@ -5,7 +5,7 @@
  * validation, whose forward graph is a peak of its own (measured: the Demo base at a 1,024-token window
  * needs 2.6× the memory of training alone there).
  */
-import { readFileSync } from 'node:fs';
+import { peakMemoryOf } from '../processes';
 import { startTrainer, type TrainerOptions, type TrainerProgressEvent, type TrainerStartEvent } from './trainerProcess';
 
 export interface WarmupMeasurement {
@@ -15,16 +15,6 @@ export interface WarmupMeasurement {
 }
 
 export const WARMUP_STEPS = 4;
-
-function highWaterMark(pid: number | undefined): number {
-  if (pid === undefined || process.platform !== 'linux') return 0;
-  try {
-    const match = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-    return match ? Number(match[1]) * 1024 : 0;
-  } catch {
-    return 0;
-  }
-}
 
 /** Runs `WARMUP_STEPS` steps of `options` (written into `scratchDir`) and measures them; throws the trainer's own explanation. */
 export async function measureWarmup(binDir: string, options: TrainerOptions, scratchDir: string, signal?: AbortSignal): Promise<WarmupMeasurement> {
@@ -50,7 +40,7 @@ export async function measureWarmup(binDir: string, options: TrainerOptions, scr
     },
   );
   let peak = 0;
-  const poll = setInterval(() => (peak = Math.max(peak, highWaterMark(run.pid))), 100);
+  const poll = setInterval(() => (peak = Math.max(peak, peakMemoryOf(run.pid))), 100);
   const abort = () => run.kill();
   signal?.addEventListener('abort', abort, { once: true });
   const result = await run.result.finally(() => {
