@@ -54,3 +54,14 @@ export async function versionByName(api: Api, project: ProjectSummary, name: str
   if (!version) throw new ToolTuneError('not-found', `No dataset version named "${name}" in "${project.name}".`);
   return version;
 }
+
+/** A whole-number flag within [min, max] (no upper bound without `max`), or undefined when it is not given. */
+export function wholeNumberFlag(args: ParsedArgs, name: string, min: number, max?: number): number | undefined {
+  const raw = args.flags[name];
+  if (raw === undefined) return undefined;
+  const value = typeof raw === 'string' && /^\d+$/.test(raw) ? Number(raw) : NaN;
+  if (!Number.isSafeInteger(value) || value < min || (max !== undefined && value > max)) {
+    throw new UsageError(`--${name} must be a whole number ${max === undefined ? `of at least ${min}` : `from ${min} to ${max}`}.`);
+  }
+  return value;
+}

@@ -7,17 +7,13 @@ import { basename, dirname, join } from 'node:path';
 import type { Api, DataStats, JobInfo, ProjectSummary } from '../../shared/contract';
 import { DATA_EXPORT_FORMATS, DATA_IMPORT_FORMATS, DATA_TEXT_CHUNK_MAX, DATA_UPLOAD_MAX, GENERATE_COUNT_MAX } from '../../shared/contract';
 import { ToolTuneError } from '../../shared/errors';
-import { projectByName, requireFlag, requirePositional, UsageError, versionByName, type Output, type ParsedArgs } from './commandSupport';
+import { projectByName, requireFlag, requirePositional, UsageError, versionByName, wholeNumberFlag, type Output, type ParsedArgs } from './commandSupport';
 import { waitForJob } from './waitForJob';
 
 const DEFAULT_COUNT = 1000;
 
 function integerFlag(args: ParsedArgs, name: string, fallback: number, max: number): number {
-  const raw = args.flags[name];
-  if (raw === undefined) return fallback;
-  const value = typeof raw === 'string' && /^\d+$/.test(raw) ? Number(raw) : NaN;
-  if (!Number.isSafeInteger(value) || value > max) throw new UsageError(`--${name} must be a whole number from 0 to ${max}.`);
-  return value;
+  return wholeNumberFlag(args, name, 0, max) ?? fallback;
 }
 
 function formatFlag<F extends string>(args: ParsedArgs, formats: readonly F[]): F {

@@ -9,7 +9,7 @@ import { resolve } from 'node:path';
 import type { Api, DownloadInfo, BaseModel, ProjectSummary, RunArtifact, RunLive, RunPhase, TrainSettings, TrainingRun } from '../../shared/contract';
 import { ToolTuneError } from '../../shared/errors';
 import { formatBytes, formatDuration } from '../../shared/units';
-import { OutcomeError, projectByName, requireFlag, requirePositional, UsageError, versionByName, type Output, type ParsedArgs } from './commandSupport';
+import { OutcomeError, projectByName, requireFlag, requirePositional, UsageError, versionByName, wholeNumberFlag, type Output, type ParsedArgs } from './commandSupport';
 import { exitCodeForRun } from './exitCodes';
 
 /** How often a followed run is read, besides its progress events. */
@@ -111,21 +111,13 @@ async function downloadModel(api: Api, uri: string, args: ParsedArgs, output: Ou
 
 // ---- train --------------------------------------------------------------------------------------------------
 
-function wholeNumberFlag(args: ParsedArgs, name: string): number | undefined {
-  const raw = args.flags[name];
-  if (raw === undefined) return undefined;
-  const value = typeof raw === 'string' && /^\d+$/.test(raw) ? Number(raw) : NaN;
-  if (!Number.isSafeInteger(value) || value < 1) throw new UsageError(`--${name} must be a whole number of at least 1.`);
-  return value;
-}
-
 /** The settings given on the command line; the base's defaults fill in the rest (ranges are checked by the service). */
 function settingsFromFlags(args: ParsedArgs): Partial<TrainSettings> {
   const settings: Partial<TrainSettings> = {};
-  const maxSteps = wholeNumberFlag(args, 'max-steps');
-  const epochs = wholeNumberFlag(args, 'epochs');
-  const rank = wholeNumberFlag(args, 'rank');
-  const contextLength = wholeNumberFlag(args, 'ctx');
+  const maxSteps = wholeNumberFlag(args, 'max-steps', 1);
+  const epochs = wholeNumberFlag(args, 'epochs', 1);
+  const rank = wholeNumberFlag(args, 'rank', 1);
+  const contextLength = wholeNumberFlag(args, 'ctx', 1);
   if (maxSteps !== undefined) settings.maxSteps = maxSteps;
   if (epochs !== undefined) settings.epochs = epochs;
   if (rank !== undefined) settings.rank = rank;
@@ -141,7 +133,7 @@ function settingsFromFlags(args: ParsedArgs): Partial<TrainSettings> {
 
 /** The run `--run <seq>` names, else the project's newest. */
 async function chosenRun(api: Api, project: ProjectSummary, args: ParsedArgs): Promise<TrainingRun> {
-  const seq = wholeNumberFlag(args, 'run');
+  const seq = wholeNumberFlag(args, 'run', 1);
   const runs = await api.train.runs({ projectId: project.id }); // newest first
   const run = seq === undefined ? runs[0] : runs.find((candidate) => candidate.seq === seq);
   if (run) return run;
