@@ -20,15 +20,21 @@ import { parseRecord, recordsOf } from './records';
  * holding the BFCL id and `kind` read from the id's category. Names BFCL writes with dots
  * (`math.factorial`) are changed to valid tool names, in the tools and the answers alike.
  */
-export function importBfcl(questionsText: string, possibleAnswersText?: string): DatasetImport {
-  const answers = possibleAnswersText === undefined ? { byId: new Map<string, EvalExpectation>(), problems: [] } : readAnswers(possibleAnswersText);
-  const imported = collectImport(streamRecords(questionsText, (value, catalog) => readBfclQuestion(value, catalog, answers.byId)));
+export interface BfclImportOptions {
+  /** Keep names exactly as BFCL writes them (dots included), to score predictions against them; default: valid tool names. */
+  keepNames?: boolean;
+}
+
+export function importBfcl(questionsText: string, possibleAnswersText?: string, options: BfclImportOptions = {}): DatasetImport {
+  const naming = options.keepNames === true ? (name: string) => name : bfclName;
+  const answers = possibleAnswersText === undefined ? { byId: new Map<string, EvalExpectation>(), problems: [] } : readAnswers(possibleAnswersText, naming);
+  const imported = collectImport(streamRecords(questionsText, (value, catalog) => readBfclQuestion(value, catalog, answers.byId, naming)));
   return { ...imported, problems: [...imported.problems, ...answers.problems] };
 }
 
 /** Questions without their possible answers (a data import of one file), in batches. */
 export function streamBfcl(questionsText: string, batchSize?: number): ImportStream {
-  return streamRecords(questionsText, (value, catalog) => readBfclQuestion(value, catalog, new Map()), undefined, batchSize);
+  return streamRecords(questionsText, (value, catalog) => readBfclQuestion(value, catalog, new Map(), bfclName), undefined, batchSize);
 }
 
 export function exportBfcl(samples: readonly Sample[]): { questions: string; possibleAnswers: string } {
@@ -112,7 +118,9 @@ function toBfclFunction(tool: ToolDefinition): JsonObject {
   return { name: tool.name, description: tool.description, parameters };
 }
 
-function readBfclQuestion(value: unknown, catalog: ToolCatalog, answers: ReadonlyMap<string, EvalExpectation>): RecordRead {
+type Naming = (name: string) => string;
+
+function readBfclQuestion(value: unknown, catalog: ToolCatalog, answers: ReadonlyMap<string, EvalExpectation>, naming: Naming): RecordRead {
   const read: RecordRead = { samples: [], problems: [] };
   const fail = (message: string): RecordRead => ({ samples: [], problems: [...read.problems, { severity: 'error', message }] });
   if (!isJsonObject(value)) return fail('an entry must be an object with "id" and "question"');
@@ -124,7 +132,7 @@ function readBfclQuestion(value: unknown, catalog: ToolCatalog, answers: Readonl
   const rawFunctions = ownValue(value, 'function');
   const functions = Array.isArray(rawFunctions) ? rawFunctions : rawFunctions === undefined ? [] : [rawFunctions];
   if (functions.length === 0) read.problems.push({ severity: 'warning', message: `${id}: no functions in the entry; add its tools to the project` });
-  const tools = catalog.internAll(functions.map((fn: unknown) => fromBfclFunction(fn, id, read.problems)), read.problems);
+  const tools = catalog.internAll(functions.map((fn: unknown) => fromBfclFunction(fn, id, read.problems, naming)), read.problems);
 
   const sample: Sample = { messages: turns.flat(), tools, kind: kindFromBfclId(id), meta: { sourceId: id } };
   const expected = answers.get(id) ?? (sample.kind === 'no_call' ? { turns: turns.map(() => []) } : undefined);
@@ -157,12 +165,12 @@ function bfclName(name: string): string {
   return isValidToolName(name) ? name : sanitizeToolName(name);
 }
 
-function fromBfclFunction(raw: unknown, id: string, problems: RecordRead['problems']): unknown {
+function fromBfclFunction(raw: unknown, id: string, problems: RecordRead['problems'], naming: Naming): unknown {
   if (!isJsonObject(raw)) return raw;
   const name = ownValue(raw, 'name');
   const parameters = ownValue(raw, 'parameters');
   const converted: JsonObject = { ...raw };
-  if (typeof name === 'string') converted['name'] = bfclName(name);
+  if (typeof name === 'string') converted['name'] = naming(name);
   if (isJsonObject(parameters)) {
     const local: LocalProblem[] = [];
     convertBfclTypes(parameters, local);
@@ -171,7 +179,7 @@ function fromBfclFunction(raw: unknown, id: string, problems: RecordRead['proble
   return converted;
 }
 
-function readAnswers(text: string): { byId: Map<string, EvalExpectation>; problems: ImportProblem[] } {
+function readAnswers(text: string, naming: Naming): { byId: Map<string, EvalExpectation>; problems: ImportProblem[] } {
   const byId = new Map<string, EvalExpectation>();
   const problems: ImportProblem[] = [];
   const report = (line: number, message: string): void => {
@@ -185,7 +193,7 @@ function readAnswers(text: string): { byId: Map<string, EvalExpectation>; proble
     if (!parsed.ok) report(record.line, parsed.message);
     else if (typeof id !== 'string' || !Array.isArray(truth)) report(record.line, 'an entry needs "id" and a "ground_truth" list');
     else {
-      const expectation = readGroundTruth(truth);
+      const expectation = readGroundTruth(truth, naming);
       if (typeof expectation === 'string') report(record.line, `${id}: ${expectation}`);
       else byId.set(id, expectation);
     }
@@ -193,7 +201,7 @@ function readAnswers(text: string): { byId: Map<string, EvalExpectation>; proble
   return { byId, problems };
 }
 
-function readGroundTruth(truth: unknown[]): EvalExpectation | string {
+function readGroundTruth(truth: unknown[], naming: Naming): EvalExpectation | string {
   if (truth.length === 0) return { turns: [[]] };
   if (truth.every((turn) => Array.isArray(turn))) {
     const turns: ExpectedCall[][] = [];
@@ -203,7 +211,7 @@ function readGroundTruth(truth: unknown[]): EvalExpectation | string {
         const call = typeof text === 'string' ? parsePythonCall(text) : undefined;
         if (!call) return `cannot read the call ${JSON.stringify(text).slice(0, 80)}`;
         const args = Object.fromEntries(Object.entries(call.arguments).map(([k, v]) => [k, { values: [v], mayOmit: false }]));
-        calls.push({ name: bfclName(call.name), arguments: args });
+        calls.push({ name: naming(call.name), arguments: args });
       }
       turns.push(calls);
     }
@@ -219,7 +227,7 @@ function readGroundTruth(truth: unknown[]): EvalExpectation | string {
     const args = Object.fromEntries(
       entries.map(([key, values]): [string, AcceptableArgument] => [key, { values: (values as unknown[]).filter((v) => v !== ''), mayOmit: (values as unknown[]).includes('') }]),
     );
-    calls.push({ name: bfclName(name), arguments: args });
+    calls.push({ name: naming(name), arguments: args });
   }
   return { turns: [calls] };
 }
