@@ -11,6 +11,7 @@ import { unselectedOperations, type OperationFilter } from '../../shared/tools/o
 import type { ToolProblem } from '../../shared/tools/types';
 import { projectByName, requireFlag, requirePositional, UsageError, type Output, type ParsedArgs } from './commandSupport';
 import { runDataCommand } from './dataCommands';
+import { runEvalCommand } from './evalCommands';
 import { runModelsCommand, runTrainCommand } from './trainCommands';
 
 export const USAGE = `Usage: tooltune <command> [options]
@@ -73,6 +74,16 @@ Train
                                              Continue a stopped or interrupted run from its checkpoint
   train list --project <name> [--json]       The project's runs, newest first
   Ctrl-C while waiting stops following, not the run: \`train status --wait\` follows it again.
+
+Evaluate
+  eval run --project <name> [--run R | --model <id>] [--variants base,tuned] [--set eval|<version>]
+           [--checkpoint STEP] [--threads N] [--parallel N] [--max-tokens N] [--json]
+                                             BFCL-style scores of a run's base and tuned model (default: the
+                                             newest finished run) on the eval split of its dataset version;
+                                             --json prints {"variants": {"base": {"overall", "byKind"}, ...}}
+  eval score --questions <file> --answers <file> --predictions <file> [--json]
+                                             Score BFCL predictions made anywhere (one JSON line per case:
+                                             {"id", "calls": [{"name", "arguments"}]}) under the same rules
 
 Environment: TOOLTUNE_DATA_DIR sets the data folder.
 Exit codes: 0 ok, 1 failure, 2 usage, 3 not found, 4 invalid input, 5 conflict;
@@ -185,6 +196,7 @@ export async function runCommand(api: Api, args: ParsedArgs, output: Output): Pr
   if (group === 'data') return runDataCommand(api, action, rest, output);
   if (group === 'models') return runModelsCommand(api, action, rest, output);
   if (group === 'train') return runTrainCommand(api, action, rest, output);
+  if (group === 'eval') return runEvalCommand(api, action, rest, output);
 
   throw new UsageError(group ? `Unknown command: ${args.positionals.slice(0, 2).join(' ')}` : 'No command given.');
 }

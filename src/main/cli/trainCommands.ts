@@ -22,7 +22,7 @@ const LOG_LINES_ON_FAILURE = 8;
 // ---- models -------------------------------------------------------------------------------------------------
 
 /** A model of the library by its id, or a unique prefix of it (`models list` shows them). */
-async function modelById(api: Api, ref: string): Promise<BaseModel> {
+export async function modelById(api: Api, ref: string): Promise<BaseModel> {
   const models = await api.models.list({});
   const exact = models.find((model) => model.id === ref);
   if (exact) return exact;

@@ -6,6 +6,7 @@ import { EventHub } from '../transport/eventHub';
 import { RpcServer } from '../transport/rpcServer';
 import { AppService } from './app';
 import { DataService } from './data';
+import { EvaluateService } from './evaluate';
 import { seedDemoProject } from './demoProject';
 import { JobService } from './jobs';
 import { ModelService, modelsDirOf } from './models';
@@ -22,6 +23,7 @@ export interface Services {
   /** The concrete services, for what the contract does not carry (waiting on a job in tests and the CLI). */
   data: DataService;
   train: TrainService;
+  evaluate: EvaluateService;
   dispose(): void;
 }
 
@@ -59,10 +61,12 @@ export async function createServices(options: {
     appVersion: options.version,
     binDir: options.nativeBinDir !== undefined ? options.nativeBinDir : findNativeBinDir(),
   });
+  const evaluate = new EvaluateService(db, projects, models, train, events);
   const jobs = new JobService(db, projects);
   jobs.register(['generate', 'import'], { cancel: (jobId) => data.cancelJob(jobId) });
   jobs.register(['train'], { cancel: (jobId) => train.stopJob(jobId) });
-  const implementations: Implementations = { app, projects, tools, data, jobs, models, train };
+  jobs.register(['evaluate'], { cancel: (jobId) => evaluate.cancel(jobId) });
+  const implementations: Implementations = { app, projects, tools, data, jobs, models, train, evaluate };
   return {
     db,
     events,
@@ -70,9 +74,11 @@ export async function createServices(options: {
     implementations,
     data,
     train,
+    evaluate,
     dispose: () => {
       data.dispose();
       train.dispose();
+      evaluate.dispose();
       models.dispose();
       db.close();
     },

@@ -122,7 +122,7 @@ describe('ConversationRenderer (the Qwen2.5 Jinja template via node-llama-cpp)',
   it('the runtime call syntax reads every rendered assistant turn back into the same calls', () => {
     const out = renderer.render(multiTurn);
     const parsed = out.assistantSpans.map((s) => parseAssistantText(renderer.chatWrapper, text(out.tokens.slice(s.start, s.end)), '<|im_end|>'));
-    expect(parsed).toEqual([
+    expect(parsed.map(({ text, calls }) => ({ text, calls }))).toEqual([
       { text: '', calls: [{ name: 'get_weather', arguments: { city: 'Paris' } }, { name: 'get_weather', arguments: { city: 'Rome', unit: 'celsius' } }] },
       { text: 'Let me save that.', calls: [{ name: 'save_note', arguments: { text: 'Paris 20, Rome 25' } }] },
       { text: 'Paris is 20°C and Rome 25°C. Saved.', calls: [] },
@@ -135,6 +135,14 @@ describe('ConversationRenderer (the Qwen2.5 Jinja template via node-llama-cpp)',
     const prompt = renderer.renderPrompt({ tools, messages: multiTurn.messages.slice(0, 2) });
     expect(full.tokens.slice(0, prompt.length)).toEqual(prompt);
     expect(full.assistantSpans[0]?.start).toBe(prompt.length);
+  });
+
+  it('renders the prompt after tool results as the context of the generation that follows them', () => {
+    const full = renderer.render(multiTurn);
+    const prompt = renderer.renderPrompt({ tools, messages: multiTurn.messages.slice(0, 5) });
+    expect(full.tokens.slice(0, prompt.length)).toEqual(prompt);
+    expect(full.assistantSpans[1]?.start).toBe(prompt.length);
+    expect(() => renderer.renderPrompt({ tools, messages: multiTurn.messages.slice(0, 3) })).toThrow(/already ends with an assistant turn/);
   });
 
   it('rejects malformed conversations', () => {

@@ -306,13 +306,19 @@ export class ConversationRenderer {
   }
 
   /**
-   * The tokens the runtime evaluates before the assistant answers `sample` (which must not end
-   * with an assistant message): the prompt for evaluation and held-out tests.
+   * The tokens the runtime evaluates before the assistant answers `sample`, which ends with a user turn or with
+   * tool results (the model goes on after them): the prompt for evaluation and held-out tests.
    */
   renderPrompt(sample: RenderableSample): Token[] {
     const { history } = this.toChatHistory(sample);
-    if (history.at(-1)?.type === 'model') throw new RenderConversationError('the conversation already ends with an assistant turn');
-    return this.renderHistoryTokens([...history, { type: 'model', response: [] }], sample.tools);
+    const last = history.at(-1);
+    if (last?.type !== 'model') return this.renderHistoryTokens([...history, { type: 'model', response: [] }], sample.tools);
+    const lastItem = last.response.at(-1);
+    if (typeof lastItem !== 'object' || lastItem.type !== 'functionCall' || lastItem.result === undefined) {
+      throw new RenderConversationError('the conversation already ends with an assistant turn');
+    }
+    // The wrapper leaves a final model turn open: after the results is where the model generates.
+    return this.renderHistoryTokens(history, sample.tools);
   }
 }
 
@@ -388,6 +394,8 @@ export interface ParsedAssistantTurn {
   /** Text before the first call without trailing whitespace, or the whole answer when there is no call, without the end-of-turn text. */
   text: string;
   calls: Array<{ name: string; arguments: unknown }>;
+  /** Each call's arguments as written (the checker reads int vs float from it). */
+  argumentTexts: string[];
 }
 
 /**
@@ -408,13 +416,14 @@ export function parseAssistantText(chatWrapper: ChatWrapper, generated: string, 
   const between = str(parallel?.betweenCalls);
   const sectionSuffix = str(parallel?.sectionSuffix);
 
-  let rest = generated.endsWith(endOfTurn) ? generated.slice(0, -endOfTurn.length) : generated;
+  let rest = endOfTurn !== '' && generated.endsWith(endOfTurn) ? generated.slice(0, -endOfTurn.length) : generated;
   const first = rest.indexOf(prefix);
-  if (first < 0) return { text: rest, calls: [] };
+  if (first < 0) return { text: rest, calls: [], argumentTexts: [] };
   // Templates separate text from the calls after it (Qwen2.5 writes a line break): not part of the text.
   const text = rest.slice(0, first).trimEnd();
   rest = rest.slice(first);
   const calls: ParsedAssistantTurn['calls'] = [];
+  const argumentTexts: string[] = [];
   while (rest.startsWith(prefix)) {
     rest = rest.slice(prefix.length);
     const nameEnd = rest.indexOf(paramsPrefix);
@@ -427,6 +436,7 @@ export function parseAssistantText(chatWrapper: ChatWrapper, generated: string, 
     for (let at = rest.indexOf(suffix); at >= 0 && !parsed; at = rest.indexOf(suffix, at + 1)) {
       try {
         args = JSON.parse(rest.slice(0, at));
+        argumentTexts.push(rest.slice(0, at).trim());
         rest = rest.slice(at + suffix.length);
         parsed = true;
       } catch {
@@ -439,5 +449,5 @@ export function parseAssistantText(chatWrapper: ChatWrapper, generated: string, 
   }
   // What is left must be (a start of) the call section's suffix; the end-of-turn was cut above.
   if (rest !== '' && !sectionSuffix.startsWith(rest)) throw new RenderConversationError(`unexpected text after the calls: ${JSON.stringify(rest)}`);
-  return { text, calls };
+  return { text, calls, argumentTexts };
 }

@@ -4,6 +4,7 @@
  */
 import { appContract } from './app';
 import { dataContract } from './data';
+import { evaluateContract } from './evaluate';
 import { jobsContract } from './jobs';
 import { modelsContract } from './models';
 import { trainContract } from './train';
@@ -19,6 +20,7 @@ export const contract = {
   jobs: jobsContract,
   models: modelsContract,
   train: trainContract,
+  evaluate: evaluateContract,
 } as const;
 
 export type Contract = typeof contract;
@@ -33,6 +35,8 @@ export type { ProjectSummary } from './projects';
 export type { JobInfo, JobKind, JobProgress, JobState } from './jobs';
 export type { HardwareInfo, TrainEstimate, LoraTarget, RunArtifact, RunDetail, RunLive, RunPhase, RunProgress, RunRepro, TrainSettings, TrainingRun } from './train';
 export { LORA_TARGETS } from './train';
+export type { EvalDecoding, EvalModelInfo, EvalParams, EvalResultDetail, EvalResultSummary, EvalVariant, SimilarSample } from './evaluate';
+export { EVAL_VARIANTS } from './evaluate';
 export type { CatalogModel } from '../models/catalog';
 export { MODEL_CATALOG } from '../models/catalog';
 export type { DownloadInfo, BaseModel, ModelFileInfo, ModelFileState, ModelSource } from './models';

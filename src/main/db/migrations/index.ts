@@ -2,6 +2,7 @@ import type { Database } from 'better-sqlite3';
 import { migration001Initial } from './001-initial';
 import { migration002Datasets } from './002-datasets';
 import { migration003Training } from './003-training';
+import { migration004Evaluations } from './004-evaluations';
 
 export interface Migration {
   /** Becomes `PRAGMA user_version` once applied; strictly increasing from 1. */
@@ -11,4 +12,4 @@ export interface Migration {
 }
 
 /** Every migration ever shipped, in order. Never edit one that has shipped: add a new one. */
-export const MIGRATIONS: readonly Migration[] = [migration001Initial, migration002Datasets, migration003Training];
+export const MIGRATIONS: readonly Migration[] = [migration001Initial, migration002Datasets, migration003Training, migration004Evaluations];

@@ -1,0 +1,328 @@
+/**
+ * The Evaluate step's service: runs evaluate jobs (one variant after the other, each loaded with node-llama-cpp
+ * on the CPU), stores the scores and every case per variant, and answers the failure browser.
+ */
+import { randomUUID } from 'node:crypto';
+import { availableParallelism } from 'node:os';
+import type { Database } from 'better-sqlite3';
+import type { Contract, JobInfo, JobState } from '../../shared/contract';
+import type { EvalDecoding, EvalModelInfo, EvalParams, EvalResultDetail, EvalResultSummary, EvalVariant, SimilarSample } from '../../shared/contract/evaluate';
+import type { ServiceImpl } from '../../shared/contract/spec';
+import type { Sample } from '../../shared/data/conversation';
+import { evalCaseOf, type EvalCase } from '../../shared/eval/evalCases';
+import { computeScores, type CaseResult, type Scores } from '../../shared/eval/metrics';
+import { errorMessage, ToolTuneError } from '../../shared/errors';
+import { DatasetVersions } from '../data/datasetVersions';
+import { LocalAnswerer } from '../eval/localAnswerer';
+import { EvalCancelledError, evaluateCases } from '../eval/evaluateCases';
+import { mostSimilarSamples } from '../eval/similarSamples';
+import { LocalModel } from '../inference/localModel';
+import { jobRow, toJobInfo, type JobDbRow } from '../jobs/jobRecords';
+import { cpuLlamaRuntime } from '../models/llamaRuntime';
+import { isProcessAlive } from '../processes';
+import type { EventHub } from '../transport/eventHub';
+import type { ModelService } from './models';
+import type { ProjectService } from './projects';
+import type { TrainService } from './train';
+
+const PROGRESS_INTERVAL_MS = 100;
+const DEFAULT_PARALLEL = 2;
+const DEFAULT_MAX_TOKENS = 512;
+/** The window each parallel answer gets, at most: prompts of tool-calling samples are a few thousand tokens. */
+const MAX_WINDOW = 8192;
+
+interface VariantPlan {
+  variant: EvalVariant;
+  model: EvalModelInfo;
+}
+
+interface EvalPlan {
+  projectId: string;
+  runId: string | null;
+  versionId: string;
+  setName: string;
+  setHash: string;
+  cases: EvalCase[];
+  variants: VariantPlan[];
+  decoding: EvalDecoding;
+  threads: number;
+  parallel: number;
+  maxTokens: number;
+  contextLength: number;
+}
+
+interface ResultDbRow {
+  id: string;
+  project_id: string;
+  job_id: string;
+  run_id: string | null;
+  version_id: string | null;
+  variant: EvalVariant;
+  model_json: string;
+  set_name: string;
+  set_hash: string;
+  decoding: EvalDecoding;
+  scores_json: string;
+  cases_json: string;
+  seconds: number;
+  created_at: string;
+  run_seq: number | null;
+}
+
+const RESULT_COLUMNS = 'r.id, r.project_id, r.job_id, r.run_id, r.version_id, r.variant, r.model_json, r.set_name, r.set_hash, r.decoding, r.scores_json, r.seconds, r.created_at, t.seq AS run_seq';
+
+function toSummary(row: Omit<ResultDbRow, 'cases_json'>): EvalResultSummary {
+  return {
+    id: row.id,
+    projectId: row.project_id,
+    jobId: row.job_id,
+    runId: row.run_id,
+    runSeq: row.run_seq,
+    variant: row.variant,
+    model: JSON.parse(row.model_json) as EvalModelInfo,
+    setName: row.set_name,
+    setHash: row.set_hash,
+    decoding: row.decoding,
+    scores: JSON.parse(row.scores_json) as Scores,
+    seconds: row.seconds,
+    createdAt: row.created_at,
+  };
+}
+
+export class EvaluateService implements ServiceImpl<Contract['evaluate']> {
+  private readonly versions: DatasetVersions;
+  private readonly running = new Map<string, { abort: AbortController; settled: Promise<JobInfo> }>();
+
+  constructor(
+    private readonly db: Database,
+    private readonly projects: ProjectService,
+    private readonly models: ModelService,
+    private readonly train: TrainService,
+    private readonly events: EventHub,
+  ) {
+    this.versions = new DatasetVersions(db);
+    this.markInterrupted();
+  }
+
+  start(params: EvalParams): { jobId: string } {
+    const plan = this.plan(params);
+    const jobId = randomUUID();
+    const now = new Date().toISOString();
+    const total = plan.cases.reduce((sum, c) => sum + c.steps.length, 0) * plan.variants.length;
+    this.db
+      .prepare(
+        `INSERT INTO jobs (id, project_id, kind, state, done, total, params_json, owner_pid, created_at, updated_at)
+         VALUES (?, ?, 'evaluate', 'running', 0, ?, ?, ?, ?, ?)`,
+      )
+      .run(jobId, plan.projectId, total, JSON.stringify(params), process.pid, now, now);
+    const abort = new AbortController();
+    const settled = this.run(jobId, plan, abort.signal).finally(() => this.running.delete(jobId));
+    this.running.set(jobId, { abort, settled });
+    return { jobId };
+  }
+
+  /** Stops a running evaluation; the variants already finished stay stored. */
+  cancel(jobId: string): Promise<JobInfo> {
+    const running = this.running.get(jobId);
+    if (!running) return Promise.resolve(toJobInfo(jobRow(this.db, jobId)));
+    running.abort.abort();
+    return running.settled;
+  }
+
+  /** The job's final state once it ends (for the CLI's wait and tests). */
+  whenSettled(jobId: string): Promise<JobInfo> {
+    return this.running.get(jobId)?.settled ?? Promise.resolve(toJobInfo(jobRow(this.db, jobId)));
+  }
+
+  results({ projectId }: { projectId: string }): EvalResultSummary[] {
+    this.projects.get({ id: projectId });
+    const rows = this.db
+      .prepare(`SELECT ${RESULT_COLUMNS} FROM eval_results r LEFT JOIN training_runs t ON t.id = r.run_id WHERE r.project_id = ? ORDER BY r.created_at DESC, r.rowid DESC`)
+      .all(projectId) as ResultDbRow[];
+    return rows.map(toSummary);
+  }
+
+  result({ resultId }: { resultId: string }): EvalResultDetail {
+    const row = this.resultRow(resultId);
+    return { ...toSummary(row), cases: JSON.parse(row.cases_json) as CaseResult[] };
+  }
+
+  similar({ resultId, caseId }: { resultId: string; caseId: string }): SimilarSample[] {
+    const row = this.resultRow(resultId);
+    if (row.version_id === null) return [];
+    const samples = [...this.versions.samples(row.project_id, row.version_id)];
+    const target = samples.find((s) => String(s.sampleId) === caseId);
+    if (!target) throw new ToolTuneError('not-found', `Case ${caseId} is not in the evaluated dataset version.`);
+    return mostSimilarSamples(target.sample, samples.filter((s) => s.split === 'train'), 3);
+  }
+
+  /** The app is closing: running evaluations stop and are marked interrupted (run them again to resume). */
+  dispose(): void {
+    const mark = this.db.prepare("UPDATE jobs SET state = 'interrupted', message = 'ToolTune closed while this evaluation ran.', updated_at = ? WHERE id = ?");
+    for (const [jobId, running] of this.running) {
+      running.abort.abort();
+      mark.run(new Date().toISOString(), jobId);
+    }
+  }
+
+  private resultRow(resultId: string): ResultDbRow {
+    const row = this.db.prepare(`SELECT ${RESULT_COLUMNS}, r.cases_json FROM eval_results r LEFT JOIN training_runs t ON t.id = r.run_id WHERE r.id = ?`).get(resultId) as
+      | ResultDbRow
+      | undefined;
+    if (!row) throw new ToolTuneError('not-found', `No evaluation result with id ${resultId}.`);
+    return row;
+  }
+
+  /** What to evaluate, checked before the job starts so that a bad request fails at once with the reason. */
+  private plan(params: EvalParams): EvalPlan {
+    const { projectId } = params;
+    this.projects.get({ id: projectId });
+    let runId: string | null = null;
+    let variants: VariantPlan[];
+    let versionId = params.versionId;
+    if (params.modelId !== undefined) {
+      if (params.runId !== undefined) throw new ToolTuneError('invalid-input', 'Evaluate either a run or a model, not both.');
+      if (params.variants?.includes('tuned')) throw new ToolTuneError('invalid-input', 'A model alone has no tuned variant: evaluate a run for that.');
+      const model = this.models.get(params.modelId);
+      variants = [{ variant: 'base', model: { modelId: model.id, label: model.displayName, modelPath: model.path, modelSha256: model.sha256, adapterPath: null, adapterSha256: null, checkpointStep: null } }];
+      versionId ??= this.versions.list(projectId)[0]?.id;
+    } else {
+      const runs = this.train.runs({ projectId });
+      const run = params.runId !== undefined ? runs.find((r) => r.id === params.runId) : runs.filter((r) => r.state === 'done').sort((a, b) => b.seq - a.seq)[0];
+      if (!run) throw new ToolTuneError(params.runId !== undefined ? 'not-found' : 'conflict', params.runId !== undefined ? `No training run ${params.runId} in this project.` : 'This project has no finished training run to evaluate yet.');
+      runId = run.id;
+      if (run.modelId === null) throw new ToolTuneError('conflict', `The base of run ${run.seq} was removed from the library.`);
+      const base = this.models.get(run.modelId);
+      if (base.fileState !== 'ok') throw new ToolTuneError('conflict', `The base file of run ${run.seq} is ${base.fileState}: ${base.path}`);
+      versionId ??= run.versionId ?? undefined;
+      const baseInfo: EvalModelInfo = { modelId: base.id, label: base.displayName, modelPath: base.path, modelSha256: base.sha256, adapterPath: null, adapterSha256: null, checkpointStep: null };
+      variants = [];
+      for (const variant of params.variants ?? ['base', 'tuned']) {
+        if (variant === 'base') variants.push({ variant, model: baseInfo });
+        else {
+          const artifact =
+            params.checkpointStep !== undefined
+              ? run.artifacts.find((a) => a.kind === 'checkpoint' && a.step === params.checkpointStep)
+              : run.artifacts.find((a) => a.kind === 'adapter');
+          if (!artifact) {
+            throw new ToolTuneError('conflict', params.checkpointStep !== undefined ? `Run ${run.seq} kept no checkpoint at step ${params.checkpointStep}.` : `Run ${run.seq} has no adapter yet: it is ${run.state}.`);
+          }
+          const step = artifact.kind === 'checkpoint' ? artifact.step : null;
+          variants.push({ variant, model: { ...baseInfo, label: `${base.displayName} + run ${run.seq}${step !== null ? ` (step ${step})` : ''}`, adapterPath: artifact.path, adapterSha256: artifact.sha256, checkpointStep: step } });
+        }
+      }
+    }
+    if (versionId === undefined) throw new ToolTuneError('conflict', 'Freeze a dataset version first: its eval split is what gets evaluated.');
+    const version = this.versions.get(projectId, versionId);
+    const cases = this.casesOf(projectId, versionId);
+    if (cases.length === 0) throw new ToolTuneError('conflict', `Version ${version.name} has no eval samples: split the data with an eval share before freezing.`);
+    const info = this.models.get(variants[0]!.model.modelId!).info;
+    const maxTokens = params.maxTokens ?? DEFAULT_MAX_TOKENS;
+    return {
+      projectId,
+      runId,
+      versionId,
+      setName: `${version.name} (eval split)`,
+      setHash: version.contentHash,
+      cases,
+      variants,
+      decoding: 'free',
+      threads: params.threads ?? Math.max(1, availableParallelism() - 1),
+      parallel: params.parallel ?? DEFAULT_PARALLEL,
+      maxTokens,
+      contextLength: Math.min(info.contextLength ?? MAX_WINDOW, MAX_WINDOW),
+    };
+  }
+
+  private casesOf(projectId: string, versionId: string): EvalCase[] {
+    const cases: EvalCase[] = [];
+    for (const { sampleId, sample, split } of this.versions.samples(projectId, versionId)) {
+      if (split !== 'eval') continue;
+      const evalCase = evalCaseOf(String(sampleId), sample as Sample);
+      if (evalCase) cases.push(evalCase);
+    }
+    return cases;
+  }
+
+  private async run(jobId: string, plan: EvalPlan, signal: AbortSignal): Promise<JobInfo> {
+    const steps = plan.cases.reduce((sum, c) => sum + c.steps.length, 0);
+    let lastProgress = 0;
+    const progress = (done: number, message: string, force = false) => {
+      const now = Date.now();
+      if (!force && now - lastProgress < PROGRESS_INTERVAL_MS) return;
+      lastProgress = now;
+      this.db.prepare('UPDATE jobs SET done = ?, message = ?, updated_at = ? WHERE id = ?').run(done, message, new Date().toISOString(), jobId);
+      this.emitProgress(jobId, plan.projectId, done, steps * plan.variants.length, 'running', message);
+    };
+    let state: Exclude<JobState, 'running'> = 'done';
+    let message: string | null = null;
+    try {
+      const llama = await cpuLlamaRuntime();
+      for (const [index, { variant, model }] of plan.variants.entries()) {
+        const offset = index * steps;
+        const label = `Evaluating ${variant} (${model.label})`;
+        progress(offset, `${label}: loading`, true);
+        const started = performance.now();
+        const local = await LocalModel.load(llama, {
+          modelPath: model.modelPath,
+          ...(model.adapterPath !== null ? { adapterPath: model.adapterPath } : {}),
+          threads: plan.threads,
+          sequences: plan.parallel,
+          contextSize: plan.contextLength,
+        });
+        let cases: CaseResult[];
+        try {
+          cases = await evaluateCases(new LocalAnswerer(local, plan.parallel, plan.maxTokens), plan.cases, {
+            signal,
+            onStep: (done) => progress(offset + done, `${label}: ${done} of ${steps} answers`),
+          });
+        } finally {
+          await local.dispose();
+        }
+        const toolsByName = new Map(plan.cases.flatMap((c) => c.tools.map((t) => [t.name, t.parameters] as const)));
+        this.store(jobId, plan, variant, model, computeScores(cases, (name) => toolsByName.get(name)), cases, (performance.now() - started) / 1000);
+        progress(offset + steps, `${label}: done`, true);
+      }
+    } catch (error) {
+      if (error instanceof EvalCancelledError || signal.aborted) {
+        state = 'cancelled';
+        message = 'Cancelled; the variants that finished are kept.';
+      } else {
+        state = 'failed';
+        message = errorMessage(error);
+      }
+    }
+    if (!this.isInterrupted(jobId)) {
+      this.db.prepare('UPDATE jobs SET state = ?, message = ?, updated_at = ? WHERE id = ?').run(state, message, new Date().toISOString(), jobId);
+    }
+    const info = toJobInfo(jobRow(this.db, jobId));
+    this.emitProgress(jobId, plan.projectId, info.done, info.total, info.state, info.message ?? undefined);
+    this.events.emit('evaluate', 'didChange', { projectId: plan.projectId });
+    return info;
+  }
+
+  private store(jobId: string, plan: EvalPlan, variant: EvalVariant, model: EvalModelInfo, scores: Scores, cases: CaseResult[], seconds: number): void {
+    this.db
+      .prepare(
+        `INSERT INTO eval_results (id, project_id, job_id, run_id, version_id, variant, model_json, set_name, set_hash, decoding, scores_json, cases_json, seconds, created_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      )
+      .run(randomUUID(), plan.projectId, jobId, plan.runId, plan.versionId, variant, JSON.stringify(model), plan.setName, plan.setHash, plan.decoding, JSON.stringify(scores), JSON.stringify(cases), seconds, new Date().toISOString());
+    this.events.emit('evaluate', 'didChange', { projectId: plan.projectId });
+  }
+
+  private isInterrupted(jobId: string): boolean {
+    return (this.db.prepare('SELECT state FROM jobs WHERE id = ?').pluck().get(jobId) as JobState | undefined) === 'interrupted';
+  }
+
+  private emitProgress(jobId: string, projectId: string, done: number, total: number, state: JobState, message?: string): void {
+    this.events.emit('jobs', 'progress', { jobId, projectId, kind: 'evaluate', done, total, state, ...(message !== undefined ? { message } : {}) });
+  }
+
+  /** Evaluations left `running` by a process that is gone are marked interrupted. */
+  private markInterrupted(): void {
+    const rows = this.db.prepare("SELECT id, owner_pid FROM jobs WHERE state = 'running' AND kind = 'evaluate'").all() as Pick<JobDbRow, 'id' | 'owner_pid'>[];
+    const mark = this.db.prepare("UPDATE jobs SET state = 'interrupted', message = 'ToolTune stopped while this evaluation ran; run it again.', updated_at = ? WHERE id = ?");
+    for (const row of rows) if (row.owner_pid === process.pid || !isProcessAlive(row.owner_pid)) mark.run(new Date().toISOString(), row.id);
+  }
+}
