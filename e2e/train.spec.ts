@@ -1,64 +1,16 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
-import BetterSqlite3 from 'better-sqlite3';
+import { OwnServer } from './ownServer';
 
 /**
  * The Train step on the Demo project, against a serve-mode instance of its own (its own port and data folder),
  * so that the test can kill the serving process during a run and start it again.
  */
-const PORT = 47832;
-const TOKEN = 'e2e-train-token';
-const dataDir = mkdtempSync(join(tmpdir(), 'tooltune-e2e-train-'));
+const server = new OwnServer(47832, 'e2e-train-token');
 const SAMPLES = 40;
 const STEPS = 30;
 
-let server: ChildProcess | null = null;
-
-async function startServer(): Promise<void> {
-  const child = spawn(process.execPath, ['out/main/serve.js', '--port', String(PORT)], {
-    env: { ...process.env, TOOLTUNE_TOKEN: TOKEN, TOOLTUNE_DATA_DIR: dataDir },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  server = child;
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('serve did not start within 30 s')), 30_000);
-    child.stdout?.on('data', (chunk: Buffer) => {
-      if (chunk.toString().includes(`127.0.0.1:${PORT}`)) {
-        clearTimeout(timer);
-        resolve();
-      }
-    });
-    child.on('exit', (code) => reject(new Error(`serve exited with ${code}`)));
-  });
-}
-
-function killServer(): Promise<void> {
-  const child = server;
-  server = null;
-  if (!child || child.exitCode !== null) return Promise.resolve();
-  return new Promise((resolve) => {
-    child.once('exit', () => resolve());
-    child.kill('SIGKILL');
-  });
-}
-
-function trainerPidOfRun(seq: number): number {
-  const db = new BetterSqlite3(join(dataDir, 'tooltune.sqlite'), { readonly: true });
-  try {
-    return db.prepare('SELECT trainer_pid FROM training_runs WHERE seq = ?').pluck().get(seq) as number;
-  } finally {
-    db.close();
-  }
-}
-
-async function openStep(page: Page, step: 'Data' | 'Train'): Promise<void> {
-  await page.goto(`http://127.0.0.1:${PORT}/#token=${TOKEN}`);
-  await page.getByRole('navigation', { name: 'Steps' }).getByRole('button', { name: step }).click();
-  await expect(page.getByRole('heading', { name: step, exact: true })).toBeVisible();
-}
+const trainerPidOfRun = (seq: number) => server.query<number>('SELECT trainer_pid FROM training_runs WHERE seq = ?', seq);
+const openStep = (page: Page, step: 'Data' | 'Train') => server.openStep(page, step);
 
 const runRow = (page: Page, seq: number) => page.getByRole('row').filter({ has: page.getByRole('button', { name: `Run ${seq}`, exact: true }) });
 const runState = (page: Page) => page.getByTestId('run-state');
@@ -73,8 +25,8 @@ async function fillSettings(page: Page, steps: number): Promise<void> {
 }
 
 test.describe.configure({ mode: 'serial' });
-test.beforeAll(startServer);
-test.afterAll(killServer);
+test.beforeAll(() => server.start());
+test.afterAll(() => server.kill());
 
 test('generates and freezes Demo data for training', async ({ page }) => {
   await openStep(page, 'Data');
@@ -131,8 +83,8 @@ test('a run outlives the serving process: re-attached after a restart, interrupt
   await expect.poll(() => chartPoints(page), { timeout: 60_000 }).toBeGreaterThan(2);
 
   // The server dies; the detached trainer goes on, and the next server re-attaches to it.
-  await killServer();
-  await startServer();
+  await server.kill();
+  await server.start();
   await openStep(page, 'Train');
   await expect(runRow(page, 2).getByText('Training')).toBeVisible();
   const afterRestart = await chartPoints(page);
@@ -140,9 +92,9 @@ test('a run outlives the serving process: re-attached after a restart, interrupt
 
   // Now server and trainer die together (the machine stops): the run comes back interrupted and resumable.
   const pid = trainerPidOfRun(2);
-  await killServer();
+  await server.kill();
   process.kill(pid, 'SIGKILL');
-  await startServer();
+  await server.start();
   await openStep(page, 'Train');
   await expect(runState(page)).toHaveText('Interrupted', { timeout: 30_000 });
   await page.getByRole('button', { name: 'Resume', exact: true }).click();

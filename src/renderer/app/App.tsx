@@ -2,6 +2,7 @@ import { useState } from 'react';
 import { ErrorMessage } from '../components/ErrorMessage';
 import { ProjectBar } from '../features/projects/ProjectBar';
 import { DataStep } from '../features/data/DataStep';
+import { EvaluateStep } from '../features/evaluate/EvaluateStep';
 import { ProjectInfo } from '../features/projects/ProjectInfo';
 import { useOpenProject, useProjects } from '../features/projects/queries';
 import { ToolsStep } from '../features/tools/ToolsStep';
@@ -57,6 +58,8 @@ export function App() {
               <DataStep key={current.id} project={current} />
             ) : step === 'train' ? (
               <TrainStep key={current.id} project={current} />
+            ) : step === 'evaluate' ? (
+              <EvaluateStep key={current.id} project={current} />
             ) : (
               <ComingLater step={step} />
             )}

@@ -8,7 +8,8 @@ import { ErrorMessage } from '../../components/ErrorMessage';
 import { useI18n } from '../../i18n/I18nProvider';
 import { JobProgressView } from './JobProgressView';
 import { KIND_LABELS } from './labels';
-import { useGenerate, useJobProgress } from './queries';
+import { useJobProgress } from '../../app/useJobProgress';
+import { useGenerate } from './queries';
 
 interface GenerateDialogProps {
   projectId: string;

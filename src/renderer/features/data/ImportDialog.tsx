@@ -7,7 +7,8 @@ import { useT } from '../../i18n/I18nProvider';
 import { JobProgressView } from './JobProgressView';
 import { FORMAT_LABELS } from './labels';
 import { MissingTools } from './MissingTools';
-import { useFinishedJob, useJobProgress, useStartImport } from './queries';
+import { useJobProgress } from '../../app/useJobProgress';
+import { useFinishedJob, useStartImport } from './queries';
 
 interface ImportDialogProps {
   projectId: string;

@@ -1,6 +1,6 @@
 import { useMutation, useQueries, useQuery, useQueryClient } from '@tanstack/react-query';
-import { useCallback, useEffect, useState } from 'react';
-import type { DataExportFormat, GenerateParams, JobProgress, SampleFilter, SampleRow, SampleStatus } from '../../../shared/contract';
+import { useCallback, useEffect } from 'react';
+import type { DataExportFormat, GenerateParams, SampleFilter, SampleRow, SampleStatus } from '../../../shared/contract';
 import type { DatasetFormat } from '../../../shared/data/formats';
 import { useApi } from '../../app/ApiProvider';
 import { toolKeys } from '../tools/queries';
@@ -194,32 +194,3 @@ export function useImportMissingTools(projectId: string) {
   });
 }
 
-/**
- * The last progress of job `jobId`: read once with `jobs.get` (an event may have come before we
- * listened), then kept current from `jobs.progress` events.
- */
-export function useJobProgress(jobId: string | null): JobProgress | null {
-  const api = useApi();
-  const [progress, setProgress] = useState<JobProgress | null>(null);
-  useEffect(() => {
-    setProgress(null);
-    if (jobId === null) return;
-    let live = false;
-    const stop = api.jobs.on('progress', (event) => {
-      if (event.jobId !== jobId) return;
-      live = true;
-      setProgress(event);
-    });
-    api.jobs
-      .get({ jobId })
-      .then((info) => {
-        if (live || info.state === 'interrupted') return;
-        const { projectId, kind, done, total, state, message } = info;
-        setProgress({ jobId, projectId, kind, done, total, state, ...(message ? { message } : {}) });
-      })
-      // Events still arrive when this first read fails; the dialog shows their progress.
-      .catch(() => undefined);
-    return stop;
-  }, [api, jobId]);
-  return progress;
-}

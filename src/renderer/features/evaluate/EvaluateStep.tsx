@@ -1,0 +1,155 @@
+import { useId, useState } from 'react';
+import type { EvalResultSummary, EvalVariant, ProjectSummary } from '../../../shared/contract';
+import { EVAL_VARIANTS } from '../../../shared/contract';
+import { ErrorMessage } from '../../components/ErrorMessage';
+import { useJobProgress } from '../../app/useJobProgress';
+import { useT } from '../../i18n/I18nProvider';
+import { useRuns } from '../train/queries';
+import { FailureBrowser } from './FailureBrowser';
+import { useCancelJob, useEvalResult, useEvalResults, useLiveEvalQueries, useStartEvaluation } from './queries';
+import { ScoreTable } from './ScoreTable';
+
+const VARIANT_LABELS = { base: 'evaluate.variant.base', tuned: 'evaluate.variant.tuned' } as const;
+const STATE_LABELS = {
+  running: 'evaluate.state.running',
+  done: 'evaluate.state.done',
+  cancelled: 'evaluate.state.cancelled',
+  failed: 'evaluate.state.failed',
+  interrupted: 'evaluate.state.interrupted',
+} as const;
+
+/** The newest stored result of each variant for a run. */
+function latestOf(results: readonly EvalResultSummary[], runId: string | null): Partial<Record<EvalVariant, EvalResultSummary>> {
+  const latest: Partial<Record<EvalVariant, EvalResultSummary>> = {};
+  for (const result of results) if (result.runId === runId) latest[result.variant] ??= result; // newest first
+  return latest;
+}
+
+/** The Evaluate step: BFCL-style scores of a run's base and tuned model on the eval split, and a browser of what failed. */
+export function EvaluateStep({ project }: { project: ProjectSummary }) {
+  const t = useT();
+  const projectId = project.id;
+  useLiveEvalQueries(projectId);
+  const runs = useRuns(projectId);
+  const results = useEvalResults(projectId);
+  const start = useStartEvaluation();
+  const cancel = useCancelJob();
+  const ids = { run: useId(), threads: useId(), parallel: useId() };
+  const finished = (runs.data ?? []).filter((run) => run.state === 'done');
+  const [runChoice, setRunChoice] = useState<string | null>(null);
+  const runId = runChoice ?? finished[0]?.id ?? null;
+  const [variants, setVariants] = useState<EvalVariant[]>([...EVAL_VARIANTS]);
+  const [threads, setThreads] = useState('');
+  const [parallel, setParallel] = useState('2');
+  const [jobId, setJobId] = useState<string | null>(null);
+  const progress = useJobProgress(jobId);
+  const running = progress?.state === 'running' || (jobId !== null && progress === null);
+
+  const latest = latestOf(results.data ?? [], runId);
+  const [shown, setShown] = useState<EvalVariant | null>(null);
+  const browsed = shown !== null && latest[shown] ? latest[shown] : (latest.tuned ?? latest.base);
+  const detail = useEvalResult(projectId, browsed?.id ?? null);
+
+  function evaluate() {
+    if (runId === null) return;
+    const count = (text: string) => (/^\d+$/.test(text) ? Number(text) : undefined);
+    start.mutate(
+      { projectId, runId, variants, ...(count(threads) ? { threads: count(threads) } : {}), ...(count(parallel) ? { parallel: count(parallel) } : {}) },
+      { onSuccess: ({ jobId: started }) => setJobId(started) },
+    );
+  }
+
+  return (
+    <section className="evaluate-step" aria-labelledby="evaluate-step-title">
+      <div className="toolbar">
+        <h2 id="evaluate-step-title">{t('evaluate.title')}</h2>
+      </div>
+      <p className="hint">{t('evaluate.intro')}</p>
+      <section className="panel-card" aria-labelledby="evaluate-form-title">
+        <h3 id="evaluate-form-title">{t('evaluate.form.title')}</h3>
+        {finished.length === 0 ? (
+          <p className="hint">{t('evaluate.form.noRuns')}</p>
+        ) : (
+          <form
+            className="form-grid"
+            onSubmit={(event) => {
+              event.preventDefault();
+              evaluate();
+            }}
+          >
+            <label htmlFor={ids.run}>{t('evaluate.form.run')}</label>
+            <select id={ids.run} value={runId ?? ''} onChange={(event) => setRunChoice(event.target.value)}>
+              {finished.map((run) => (
+                <option key={run.id} value={run.id}>
+                  {t('train.runs.name', { seq: run.seq })}
+                </option>
+              ))}
+            </select>
+            <fieldset>
+              <legend>{t('evaluate.form.variants')}</legend>
+              {EVAL_VARIANTS.map((variant) => (
+                <label key={variant}>
+                  <input
+                    type="checkbox"
+                    checked={variants.includes(variant)}
+                    onChange={(event) => setVariants(event.target.checked ? [...variants, variant] : variants.filter((v) => v !== variant))}
+                  />{' '}
+                  {t(VARIANT_LABELS[variant])}
+                </label>
+              ))}
+            </fieldset>
+            <label htmlFor={ids.threads}>{t('evaluate.form.threads')}</label>
+            <input id={ids.threads} inputMode="numeric" placeholder={t('evaluate.form.threadsDefault')} value={threads} onChange={(event) => setThreads(event.target.value)} />
+            <label htmlFor={ids.parallel}>{t('evaluate.form.parallel')}</label>
+            <input id={ids.parallel} inputMode="numeric" value={parallel} onChange={(event) => setParallel(event.target.value)} />
+            <p className="hint">{t('evaluate.form.decoding')}</p>
+            <div className="actions">
+              <button type="submit" disabled={running || variants.length === 0 || start.isPending}>
+                {t('evaluate.form.start')}
+              </button>
+              {running && jobId !== null && (
+                <button type="button" onClick={() => cancel.mutate(jobId)} disabled={cancel.isPending}>
+                  {t('evaluate.form.cancel')}
+                </button>
+              )}
+            </div>
+          </form>
+        )}
+        {progress && (
+          <div className="job-progress" role="status">
+            <progress max={progress.total || 1} value={progress.done} aria-label={t('evaluate.progress')} />{' '}
+            <span data-testid="eval-state">{progress.state === 'running' ? (progress.message ?? t(STATE_LABELS.running)) : t(STATE_LABELS[progress.state])}</span>
+            {progress.state !== 'running' && progress.message && <p className="hint">{progress.message}</p>}
+          </div>
+        )}
+        <ErrorMessage error={start.error ?? cancel.error ?? runs.error ?? results.error} />
+      </section>
+
+      {(latest.base ?? latest.tuned) && (
+        <section className="panel-card" aria-labelledby="evaluate-scores-title">
+          <h3 id="evaluate-scores-title">{t('evaluate.scores.title')}</h3>
+          <ul className="hint">
+            {EVAL_VARIANTS.map((variant) => {
+              const result = latest[variant];
+              return result ? (
+                <li key={variant}>
+                  {t('evaluate.scores.source', { variant: t(VARIANT_LABELS[variant]), model: result.model.label, set: result.setName, decoding: result.decoding, seconds: Math.round(result.seconds) })}
+                </li>
+              ) : null;
+            })}
+          </ul>
+          <ScoreTable base={latest.base} tuned={latest.tuned} />
+          <div className="actions" role="group" aria-label={t('evaluate.failures.show')}>
+            {EVAL_VARIANTS.filter((variant) => latest[variant]).map((variant) => (
+              <button key={variant} type="button" aria-pressed={browsed?.variant === variant} onClick={() => setShown(variant)}>
+                {t('evaluate.failures.of', { variant: t(VARIANT_LABELS[variant]) })}
+              </button>
+            ))}
+          </div>
+        </section>
+      )}
+      <ErrorMessage error={detail.error} />
+      {detail.data && <FailureBrowser key={detail.data.id} projectId={projectId} result={detail.data} />}
+    </section>
+  );
+}
