@@ -2,7 +2,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { TeacherPlanner } from '../../../shared/data/teacher/plan';
 import { teacherPrompt } from '../../../shared/data/teacher/prompt';
 import { DEMO_TOOLS } from '../testing/demoTools';
-import { chatCompletionsUrl, EndpointTeacher } from './endpointTeacher';
+import { chatCompletionsUrl } from '../../net/chatCompletions';
+import { EndpointTeacher } from './endpointTeacher';
 import { TeacherError } from './teacher';
 import { instanceOf, replyContent, startFakeOpenAiServer, type FakeOpenAiServer } from './testing/fakeOpenAiServer';
 
