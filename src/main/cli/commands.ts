@@ -76,11 +76,14 @@ Train
   Ctrl-C while waiting stops following, not the run: \`train status --wait\` follows it again.
 
 Evaluate
-  eval run --project <name> [--run R | --model <id>] [--variants base,tuned] [--set eval|<version>]
+  eval run --project <name> [--run R | --model <id> | --endpoint <url> --served-model <name>]
+           [--variants base,tuned] [--set eval|<version>]
            [--checkpoint STEP] [--threads N] [--parallel N] [--max-tokens N] [--json]
                                              BFCL-style scores of a run's base and tuned model (default: the
                                              newest finished run) on the eval split of its dataset version;
-                                             --json prints {"variants": {"base": {"overall", "byKind"}, ...}}
+                                             --json prints {"variants": {"base": {"overall", "byKind"}, ...}};
+                                             --endpoint: a served model's OpenAI-compatible API (key from
+                                             TOOLTUNE_API_KEY), variant "endpoint"
   eval score --questions <file> --answers <file> --predictions <file> [--json]
                                              Score BFCL predictions made anywhere (one JSON line per case:
                                              {"id", "calls": [{"name", "arguments"}]}) under the same rules

@@ -4,8 +4,8 @@
  * made anywhere under the same rules, without a model.
  */
 import { readFile, stat } from 'node:fs/promises';
-import type { Api, EvalParams, EvalResultSummary, EvalVariant } from '../../shared/contract';
-import { EVAL_VARIANTS } from '../../shared/contract';
+import type { Api, EvalParams, EvalResultSummary, RunVariant } from '../../shared/contract';
+import { RUN_VARIANTS } from '../../shared/contract';
 import { ToolTuneError } from '../../shared/errors';
 import { scorePredictions } from '../../shared/eval/scorePredictions';
 import { IMPORT_TEXT_MAX } from '../../shared/contract';
@@ -23,13 +23,13 @@ async function readTextFile(path: string, what: string): Promise<string> {
   return readFile(path, 'utf8');
 }
 
-function variantsOf(args: ParsedArgs): EvalVariant[] | undefined {
+function variantsOf(args: ParsedArgs): RunVariant[] | undefined {
   const raw = args.flags.variants;
   if (raw === undefined) return undefined;
   const names = typeof raw === 'string' ? raw.split(',').map((v) => v.trim()).filter(Boolean) : [];
-  const unknown = names.find((name) => !(EVAL_VARIANTS as readonly string[]).includes(name));
-  if (names.length === 0 || unknown !== undefined) throw new UsageError(`--variants takes a comma-separated list of ${EVAL_VARIANTS.join(', ')}${unknown ? ` (not "${unknown}")` : ''}.`);
-  return [...new Set(names)] as EvalVariant[];
+  const unknown = names.find((name) => !(RUN_VARIANTS as readonly string[]).includes(name));
+  if (names.length === 0 || unknown !== undefined) throw new UsageError(`--variants takes a comma-separated list of ${RUN_VARIANTS.join(', ')}${unknown ? ` (not "${unknown}")` : ''}.`);
+  return [...new Set(names)] as RunVariant[];
 }
 
 const percent = (value: number | null) => (value === null ? '–' : `${(value * 100).toFixed(1)}%`);
@@ -52,6 +52,12 @@ async function runEvaluation(api: Api, args: ParsedArgs, output: Output): Promis
     params.runId = run.id;
   }
   if (typeof args.flags.model === 'string') params.modelId = (await modelById(api, args.flags.model)).id;
+  if (typeof args.flags.endpoint === 'string') {
+    const model = args.flags['served-model'];
+    if (typeof model !== 'string' || model === '') throw new UsageError('--endpoint needs --served-model <name>: the model the server should answer with.');
+    const apiKey = process.env['TOOLTUNE_API_KEY'];
+    params.endpoint = { baseUrl: args.flags.endpoint, model, ...(apiKey ? { apiKey } : {}) };
+  }
   const variants = variantsOf(args);
   if (variants) params.variants = variants;
   const set = args.flags.set;

@@ -56,6 +56,7 @@ function parse(argv: string[]): ParsedArgs {
       questions: { type: 'string' },
       answers: { type: 'string' },
       predictions: { type: 'string' },
+      'served-model': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
       version,
     },

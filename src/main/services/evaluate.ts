@@ -6,15 +6,17 @@ import { randomUUID } from 'node:crypto';
 import { availableParallelism } from 'node:os';
 import type { Database } from 'better-sqlite3';
 import type { Contract, JobInfo, JobState } from '../../shared/contract';
-import type { EvalDecoding, EvalModelInfo, EvalParams, EvalResultDetail, EvalResultSummary, EvalVariant, SimilarSample } from '../../shared/contract/evaluate';
+import type { EvalDecoding, EvalEndpoint, EvalModelInfo, EvalParams, EvalResultDetail, EvalResultSummary, EvalVariant, SimilarSample } from '../../shared/contract/evaluate';
 import type { ServiceImpl } from '../../shared/contract/spec';
 import type { Sample } from '../../shared/data/conversation';
 import { evalCaseOf, type EvalCase } from '../../shared/eval/evalCases';
 import { computeScores, type CaseResult, type Scores } from '../../shared/eval/metrics';
 import { errorMessage, ToolTuneError } from '../../shared/errors';
 import { DatasetVersions } from '../data/datasetVersions';
+import { EndpointAnswerer } from '../eval/endpointAnswerer';
 import { LocalAnswerer } from '../eval/localAnswerer';
-import { EvalCancelledError, evaluateCases } from '../eval/evaluateCases';
+import { EvalCancelledError, evaluateCases, type Answerer } from '../eval/evaluateCases';
+import { chatCompletionsUrl } from '../net/chatCompletions';
 import { mostSimilarSamples } from '../eval/similarSamples';
 import { LocalModel } from '../inference/localModel';
 import { jobRow, toJobInfo, type JobDbRow } from '../jobs/jobRecords';
@@ -34,6 +36,8 @@ const MAX_WINDOW = 8192;
 interface VariantPlan {
   variant: EvalVariant;
   model: EvalModelInfo;
+  /** The served model of an `endpoint` variant (its key lives here only). */
+  endpoint?: EvalEndpoint;
 }
 
 interface EvalPlan {
@@ -114,7 +118,7 @@ export class EvaluateService implements ServiceImpl<Contract['evaluate']> {
         `INSERT INTO jobs (id, project_id, kind, state, done, total, params_json, owner_pid, created_at, updated_at)
          VALUES (?, ?, 'evaluate', 'running', 0, ?, ?, ?, ?, ?)`,
       )
-      .run(jobId, plan.projectId, total, JSON.stringify(params), process.pid, now, now);
+      .run(jobId, plan.projectId, total, JSON.stringify(withoutKey(params)), process.pid, now, now);
     const abort = new AbortController();
     const settled = this.run(jobId, plan, abort.signal).finally(() => this.running.delete(jobId));
     this.running.set(jobId, { abort, settled });
@@ -180,7 +184,18 @@ export class EvaluateService implements ServiceImpl<Contract['evaluate']> {
     let runId: string | null = null;
     let variants: VariantPlan[];
     let versionId = params.versionId;
-    if (params.modelId !== undefined) {
+    if (params.endpoint !== undefined) {
+      if (params.runId !== undefined || params.modelId !== undefined) throw new ToolTuneError('invalid-input', 'Evaluate a served model on its own, without a run or a model.');
+      const { baseUrl, model } = params.endpoint;
+      let url: URL;
+      try {
+        url = chatCompletionsUrl(baseUrl);
+      } catch (error) {
+        throw new ToolTuneError('invalid-input', errorMessage(error));
+      }
+      variants = [{ variant: 'endpoint', endpoint: params.endpoint, model: { modelId: null, label: `${model} at ${url.origin}`, modelPath: url.href, modelSha256: null, adapterPath: null, adapterSha256: null, checkpointStep: null } }];
+      versionId ??= this.versions.list(projectId)[0]?.id;
+    } else if (params.modelId !== undefined) {
       if (params.runId !== undefined) throw new ToolTuneError('invalid-input', 'Evaluate either a run or a model, not both.');
       if (params.variants?.includes('tuned')) throw new ToolTuneError('invalid-input', 'A model alone has no tuned variant: evaluate a run for that.');
       const model = this.models.get(params.modelId);
@@ -216,7 +231,8 @@ export class EvaluateService implements ServiceImpl<Contract['evaluate']> {
     const version = this.versions.get(projectId, versionId);
     const cases = this.casesOf(projectId, versionId);
     if (cases.length === 0) throw new ToolTuneError('conflict', `Version ${version.name} has no eval samples: split the data with an eval share before freezing.`);
-    const info = this.models.get(variants[0]!.model.modelId!).info;
+    const localModel = variants[0]!.model.modelId;
+    const contextLength = localModel === null ? MAX_WINDOW : Math.min(this.models.get(localModel).info.contextLength ?? MAX_WINDOW, MAX_WINDOW);
     const maxTokens = params.maxTokens ?? DEFAULT_MAX_TOKENS;
     return {
       projectId,
@@ -230,7 +246,7 @@ export class EvaluateService implements ServiceImpl<Contract['evaluate']> {
       threads: params.threads ?? Math.max(1, availableParallelism() - 1),
       parallel: params.parallel ?? DEFAULT_PARALLEL,
       maxTokens,
-      contextLength: Math.min(info.contextLength ?? MAX_WINDOW, MAX_WINDOW),
+      contextLength,
     };
   }
 
@@ -257,27 +273,17 @@ export class EvaluateService implements ServiceImpl<Contract['evaluate']> {
     let state: Exclude<JobState, 'running'> = 'done';
     let message: string | null = null;
     try {
-      const llama = await cpuLlamaRuntime();
       for (const [index, { variant, model }] of plan.variants.entries()) {
         const offset = index * steps;
         const label = `Evaluating ${variant} (${model.label})`;
         progress(offset, `${label}: loading`, true);
         const started = performance.now();
-        const local = await LocalModel.load(llama, {
-          modelPath: model.modelPath,
-          ...(model.adapterPath !== null ? { adapterPath: model.adapterPath } : {}),
-          threads: plan.threads,
-          sequences: plan.parallel,
-          contextSize: plan.contextLength,
-        });
+        const { answerer, dispose } = await this.openAnswerer(plan, plan.variants[index]!);
         let cases: CaseResult[];
         try {
-          cases = await evaluateCases(new LocalAnswerer(local, plan.parallel, plan.maxTokens), plan.cases, {
-            signal,
-            onStep: (done) => progress(offset + done, `${label}: ${done} of ${steps} answers`),
-          });
+          cases = await evaluateCases(answerer, plan.cases, { signal, onStep: (done) => progress(offset + done, `${label}: ${done} of ${steps} answers`) });
         } finally {
-          await local.dispose();
+          await dispose();
         }
         const toolsByName = new Map(plan.cases.flatMap((c) => c.tools.map((t) => [t.name, t.parameters] as const)));
         this.store(jobId, plan, variant, model, computeScores(cases, (name) => toolsByName.get(name)), cases, (performance.now() - started) / 1000);
@@ -299,6 +305,22 @@ export class EvaluateService implements ServiceImpl<Contract['evaluate']> {
     this.emitProgress(jobId, plan.projectId, info.done, info.total, info.state, info.message ?? undefined);
     this.events.emit('evaluate', 'didChange', { projectId: plan.projectId });
     return info;
+  }
+
+  /** A served model through its API, or a local file (with its adapter) loaded with node-llama-cpp on the CPU. */
+  private async openAnswerer(plan: EvalPlan, { model, endpoint }: VariantPlan): Promise<{ answerer: Answerer; dispose(): Promise<void> }> {
+    if (endpoint) {
+      const answerer = new EndpointAnswerer({ ...endpoint, parallelism: plan.parallel, maxTokens: plan.maxTokens });
+      return { answerer, dispose: () => Promise.resolve() };
+    }
+    const local = await LocalModel.load(await cpuLlamaRuntime(), {
+      modelPath: model.modelPath,
+      ...(model.adapterPath !== null ? { adapterPath: model.adapterPath } : {}),
+      threads: plan.threads,
+      sequences: plan.parallel,
+      contextSize: plan.contextLength,
+    });
+    return { answerer: new LocalAnswerer(local, plan.parallel, plan.maxTokens), dispose: () => local.dispose() };
   }
 
   private store(jobId: string, plan: EvalPlan, variant: EvalVariant, model: EvalModelInfo, scores: Scores, cases: CaseResult[], seconds: number): void {
@@ -325,4 +347,11 @@ export class EvaluateService implements ServiceImpl<Contract['evaluate']> {
     const mark = this.db.prepare("UPDATE jobs SET state = 'interrupted', message = 'ToolTune stopped while this evaluation ran; run it again.', updated_at = ? WHERE id = ?");
     for (const row of rows) if (row.owner_pid === process.pid || !isProcessAlive(row.owner_pid)) mark.run(new Date().toISOString(), row.id);
   }
+}
+
+/** A request as the job row keeps it: an endpoint's API key is never written to the database. */
+function withoutKey(params: EvalParams): EvalParams {
+  if (params.endpoint?.apiKey === undefined) return params;
+  const { apiKey: _omitted, ...endpoint } = params.endpoint;
+  return { ...params, endpoint };
 }

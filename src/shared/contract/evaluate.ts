@@ -8,9 +8,18 @@ import { event, method, schema } from './spec';
  * set's hash, so reopening shows them without running again.
  */
 
-/** `base`: a run's base (or the model asked for); `tuned`: that base with the run's adapter (or a checkpoint's). */
-export const EVAL_VARIANTS = ['base', 'tuned'] as const;
-export type EvalVariant = (typeof EVAL_VARIANTS)[number];
+/** A run's variants. `base`: the run's base (or the model asked for); `tuned`: that base with the run's adapter (or a checkpoint's). */
+export const RUN_VARIANTS = ['base', 'tuned'] as const;
+export type RunVariant = (typeof RUN_VARIANTS)[number];
+/** `endpoint`: a model served elsewhere, through its OpenAI-compatible API. */
+export type EvalVariant = RunVariant | 'endpoint';
+
+/** A served model: `{baseUrl}/chat/completions`. The key is used for this evaluation only, never stored. */
+export interface EvalEndpoint {
+  baseUrl: string;
+  model: string;
+  apiKey?: string;
+}
 
 /**
  * How answers were decoded, stored with every result. `free`: the model writes its answer unconstrained and the
@@ -26,11 +35,13 @@ export interface EvalParams {
   runId?: string;
   /** Evaluate this library model alone (variant `base`) instead of a run. */
   modelId?: string;
+  /** Evaluate a served model (variant `endpoint`) instead of a run. */
+  endpoint?: EvalEndpoint;
   /** Default: both of a run (`base` alone with `modelId`). */
-  variants?: EvalVariant[];
+  variants?: RunVariant[];
   /** The tuned variant uses this checkpoint's adapter instead of the run's final one. */
   checkpointStep?: number;
-  /** Default: the eval split of the run's dataset version (with `modelId`: the newest version). */
+  /** Default: the eval split of the run's dataset version (with `modelId` or `endpoint`: the newest version). */
   versionId?: string;
   /** Default: cores - 1. */
   threads?: number;
@@ -93,7 +104,8 @@ export const evaluateContract = {
         projectId: id,
         runId: id,
         modelId: id,
-        variants: { type: 'array', items: { enum: [...EVAL_VARIANTS] }, minItems: 1, maxItems: EVAL_VARIANTS.length, uniqueItems: true },
+        endpoint: schema.object({ baseUrl: schema.string(2000, 1), model: schema.string(200, 1), apiKey: schema.string(500, 1) }, ['baseUrl', 'model']),
+        variants: { type: 'array', items: { enum: [...RUN_VARIANTS] }, minItems: 1, maxItems: RUN_VARIANTS.length, uniqueItems: true },
         checkpointStep: { type: 'integer', minimum: 0, maximum: 100_000_000 },
         versionId: id,
         threads: { type: 'integer', minimum: 1, maximum: 512 },

@@ -1,7 +1,7 @@
 import type { Migration } from './index';
 
 /**
- * Evaluation results: one row per evaluated variant (base, tuned) of an evaluate job, with the eval set's name
+ * Evaluation results: one row per evaluated variant (base, tuned, or a served model) of an evaluate job, with the eval set's name
  * and hash and what the model was, so that reopening the Evaluate step shows the scores without running again.
  * `cases_json` keeps every case (expected, produced, the rule that failed) for the failure browser.
  */
@@ -16,7 +16,7 @@ export const migration004Evaluations: Migration = {
         job_id       TEXT NOT NULL REFERENCES jobs(id) ON DELETE CASCADE,
         run_id       TEXT REFERENCES training_runs(id) ON DELETE SET NULL,
         version_id   TEXT REFERENCES dataset_versions(id) ON DELETE SET NULL,
-        variant      TEXT NOT NULL CHECK (variant IN ('base', 'tuned')),
+        variant      TEXT NOT NULL CHECK (variant IN ('base', 'tuned', 'endpoint')),
         model_json   TEXT NOT NULL,
         set_name     TEXT NOT NULL,
         set_hash     TEXT NOT NULL,

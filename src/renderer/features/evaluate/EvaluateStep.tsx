@@ -1,6 +1,6 @@
 import { useId, useState } from 'react';
-import type { EvalResultSummary, EvalVariant, ProjectSummary } from '../../../shared/contract';
-import { EVAL_VARIANTS } from '../../../shared/contract';
+import type { EvalResultSummary, ProjectSummary, RunVariant } from '../../../shared/contract';
+import { RUN_VARIANTS } from '../../../shared/contract';
 import { ErrorMessage } from '../../components/ErrorMessage';
 import { useJobProgress } from '../../app/useJobProgress';
 import { useT } from '../../i18n/I18nProvider';
@@ -19,9 +19,9 @@ const STATE_LABELS = {
 } as const;
 
 /** The newest stored result of each variant for a run. */
-function latestOf(results: readonly EvalResultSummary[], runId: string | null): Partial<Record<EvalVariant, EvalResultSummary>> {
-  const latest: Partial<Record<EvalVariant, EvalResultSummary>> = {};
-  for (const result of results) if (result.runId === runId) latest[result.variant] ??= result; // newest first
+function latestOf(results: readonly EvalResultSummary[], runId: string | null): Partial<Record<RunVariant, EvalResultSummary>> {
+  const latest: Partial<Record<RunVariant, EvalResultSummary>> = {};
+  for (const result of results) if (result.runId === runId && result.variant !== 'endpoint') latest[result.variant] ??= result; // newest first
   return latest;
 }
 
@@ -38,7 +38,7 @@ export function EvaluateStep({ project }: { project: ProjectSummary }) {
   const finished = (runs.data ?? []).filter((run) => run.state === 'done');
   const [runChoice, setRunChoice] = useState<string | null>(null);
   const runId = runChoice ?? finished[0]?.id ?? null;
-  const [variants, setVariants] = useState<EvalVariant[]>([...EVAL_VARIANTS]);
+  const [variants, setVariants] = useState<RunVariant[]>([...RUN_VARIANTS]);
   const [threads, setThreads] = useState('');
   const [parallel, setParallel] = useState('2');
   const [jobId, setJobId] = useState<string | null>(null);
@@ -46,7 +46,7 @@ export function EvaluateStep({ project }: { project: ProjectSummary }) {
   const running = progress?.state === 'running' || (jobId !== null && progress === null);
 
   const latest = latestOf(results.data ?? [], runId);
-  const [shown, setShown] = useState<EvalVariant | null>(null);
+  const [shown, setShown] = useState<RunVariant | null>(null);
   const browsed = shown !== null && latest[shown] ? latest[shown] : (latest.tuned ?? latest.base);
   const detail = useEvalResult(projectId, browsed?.id ?? null);
 
@@ -87,7 +87,7 @@ export function EvaluateStep({ project }: { project: ProjectSummary }) {
             </select>
             <fieldset>
               <legend>{t('evaluate.form.variants')}</legend>
-              {EVAL_VARIANTS.map((variant) => (
+              {RUN_VARIANTS.map((variant) => (
                 <label key={variant}>
                   <input
                     type="checkbox"
@@ -129,7 +129,7 @@ export function EvaluateStep({ project }: { project: ProjectSummary }) {
         <section className="panel-card" aria-labelledby="evaluate-scores-title">
           <h3 id="evaluate-scores-title">{t('evaluate.scores.title')}</h3>
           <ul className="hint">
-            {EVAL_VARIANTS.map((variant) => {
+            {RUN_VARIANTS.map((variant) => {
               const result = latest[variant];
               return result ? (
                 <li key={variant}>
@@ -140,7 +140,7 @@ export function EvaluateStep({ project }: { project: ProjectSummary }) {
           </ul>
           <ScoreTable base={latest.base} tuned={latest.tuned} />
           <div className="actions" role="group" aria-label={t('evaluate.failures.show')}>
-            {EVAL_VARIANTS.filter((variant) => latest[variant]).map((variant) => (
+            {RUN_VARIANTS.filter((variant) => latest[variant]).map((variant) => (
               <button key={variant} type="button" aria-pressed={browsed?.variant === variant} onClick={() => setShown(variant)}>
                 {t('evaluate.failures.of', { variant: t(VARIANT_LABELS[variant]) })}
               </button>
