@@ -53,11 +53,15 @@ export async function evaluateCases(
   const results: StepResult[][] = cases.map((evalCase) => new Array<StepResult>(evalCase.steps.length));
   let next = 0;
   let done = 0;
+  let failed = false;
   const worker = async (): Promise<void> => {
-    while (next < work.length) {
+    while (next < work.length && !failed) {
       if (options.signal.aborted) throw new EvalCancelledError();
       const { evalCase, step, c, s } = work[next++]!;
-      const answer = await answerer.answer(evalCase, step, options.signal);
+      const answer = await answerer.answer(evalCase, step, options.signal).catch((error: unknown) => {
+        failed = true;
+        throw error;
+      });
       results[c]![s] = {
         expected: step.expected,
         produced: answer.calls,
@@ -69,7 +73,10 @@ export async function evaluateCases(
       options.onStep?.(++done, work.length);
     }
   };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(answerer.parallelism, work.length)) }, worker));
+  // Every worker ends before this returns or throws: the caller may dispose of the model right after.
+  const ended = await Promise.allSettled(Array.from({ length: Math.max(1, Math.min(answerer.parallelism, work.length)) }, worker));
   if (options.signal.aborted) throw new EvalCancelledError();
+  const failure = ended.find((outcome): outcome is PromiseRejectedResult => outcome.status === 'rejected');
+  if (failure) throw failure.reason;
   return cases.map((evalCase, c) => ({ id: evalCase.id, kind: evalCase.kind, valid: results[c]!.every((step) => step.verdict.valid), steps: results[c]! }));
 }
