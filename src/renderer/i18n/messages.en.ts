@@ -449,6 +449,7 @@ export const en = {
   "evaluate.form.threads": "CPU threads",
   "evaluate.form.threadsDefault": "cores − 1",
   "evaluate.form.parallel": "Answers at once",
+  "evaluate.form.maxTokens": "Longest answer (tokens)",
   "evaluate.form.decoding": "Free greedy decoding: the answer is read with the model's own call syntax, nothing is constrained.",
   "evaluate.form.start": "Start evaluation",
   "evaluate.form.cancel": "Cancel",

@@ -452,6 +452,7 @@ export const zhCN: Messages = {
   "evaluate.form.threads": "CPU 线程",
   "evaluate.form.threadsDefault": "核心数 − 1",
   "evaluate.form.parallel": "同时生成的回答数",
+  "evaluate.form.maxTokens": "最长回答（token 数）",
   "evaluate.form.decoding": "自由贪心解码：用模型自身的调用语法读取回答，不做任何约束。",
   "evaluate.form.start": "开始评估",
   "evaluate.form.cancel": "取消",

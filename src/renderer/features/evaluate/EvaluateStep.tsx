@@ -34,13 +34,14 @@ export function EvaluateStep({ project }: { project: ProjectSummary }) {
   const results = useEvalResults(projectId);
   const start = useStartEvaluation();
   const cancel = useCancelJob();
-  const ids = { run: useId(), threads: useId(), parallel: useId() };
+  const ids = { run: useId(), threads: useId(), parallel: useId(), maxTokens: useId() };
   const finished = (runs.data ?? []).filter((run) => run.state === 'done');
   const [runChoice, setRunChoice] = useState<string | null>(null);
   const runId = runChoice ?? finished[0]?.id ?? null;
   const [variants, setVariants] = useState<RunVariant[]>([...RUN_VARIANTS]);
   const [threads, setThreads] = useState('');
   const [parallel, setParallel] = useState('2');
+  const [maxTokens, setMaxTokens] = useState('512');
   const [jobId, setJobId] = useState<string | null>(null);
   const progress = useJobProgress(jobId);
   const running = progress?.state === 'running' || (jobId !== null && progress === null);
@@ -54,7 +55,14 @@ export function EvaluateStep({ project }: { project: ProjectSummary }) {
     if (runId === null) return;
     const count = (text: string) => (/^\d+$/.test(text) ? Number(text) : undefined);
     start.mutate(
-      { projectId, runId, variants, ...(count(threads) ? { threads: count(threads) } : {}), ...(count(parallel) ? { parallel: count(parallel) } : {}) },
+      {
+        projectId,
+        runId,
+        variants,
+        ...(count(threads) ? { threads: count(threads) } : {}),
+        ...(count(parallel) ? { parallel: count(parallel) } : {}),
+        ...(count(maxTokens) ? { maxTokens: count(maxTokens) } : {}),
+      },
       { onSuccess: ({ jobId: started }) => setJobId(started) },
     );
   }
@@ -102,6 +110,8 @@ export function EvaluateStep({ project }: { project: ProjectSummary }) {
             <input id={ids.threads} inputMode="numeric" placeholder={t('evaluate.form.threadsDefault')} value={threads} onChange={(event) => setThreads(event.target.value)} />
             <label htmlFor={ids.parallel}>{t('evaluate.form.parallel')}</label>
             <input id={ids.parallel} inputMode="numeric" value={parallel} onChange={(event) => setParallel(event.target.value)} />
+            <label htmlFor={ids.maxTokens}>{t('evaluate.form.maxTokens')}</label>
+            <input id={ids.maxTokens} inputMode="numeric" value={maxTokens} onChange={(event) => setMaxTokens(event.target.value)} />
             <p className="hint">{t('evaluate.form.decoding')}</p>
             <div className="actions">
               <button type="submit" disabled={running || variants.length === 0 || start.isPending}>
