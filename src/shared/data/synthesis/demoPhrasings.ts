@@ -11,20 +11,22 @@ export const DEMO_PHRASINGS_EN: PhrasingSet = {
   language: 'en',
   tools: {
     get_weather: {
+      // Every complete request has six tokens, then the quoted city, and ends with it: the demo base's copy layer
+      // reaches the city from the call's argument slot, and what it copies at the call's other tokens lines up the
+      // same in every request (docs/evaluate.md, "What the demo model learns").
       queries: [
-        "What's the weather in {city}?",
-        'How warm is it in {city} right now?',
-        'Is it raining in {city}?',
-        'Weather for {city} in {unit}, please.',
-        'Give me the current temperature in {city} in {unit}.',
-        'Do I need an umbrella in {city} today?',
+        'What\'s the weather in "{city}"?',
+        'How warm is it in "{city}"?',
+        'Is it raining today in "{city}"?',
+        'Will it snow today in "{city}"?',
         "What's the weather like right now?",
         'Can you check the weather for me?',
       ],
       askFor: { city: ['Sure! Which city should I check?', 'Happy to. For which city?'] },
       replies: { city: ['{city}', 'In {city}, please.', "I'm in {city}."] },
       slots: {
-        city: ['Paris', 'Tokyo', 'Nairobi', 'San Francisco', 'Lima', 'Oslo', 'Cairo', 'Sydney', 'Toronto', 'Berlin', 'Mumbai', 'Buenos Aires'],
+        // One token each in the Qwen2.5 vocabulary, inside quotes as in the call's JSON.
+        city: ['Paris', 'Toronto', 'Berlin', 'London', 'Boston', 'Chicago', 'Denver', 'Seattle', 'Houston', 'Dallas', 'Miami', 'Atlanta', 'Phoenix', 'Austin', 'Portland', 'Singapore'],
         temperature: [-3, 4, 9, 14, 18, 21, 25, 29, 33],
         condition: ['sunny', 'cloudy', 'light rain', 'snow', 'windy', 'clear'],
       },
@@ -32,6 +34,8 @@ export const DEMO_PHRASINGS_EN: PhrasingSet = {
       answers: ["It's {temperature}° ({unit}) and {condition} in {city}.", 'In {city} it is currently {condition} with {temperature}°.'],
     },
     convert_currency: {
+      // Three arguments copied from the request are beyond the demo base; its simple calls are get_weather's.
+      targetKinds: ['multiple', 'parallel', 'parallel_multiple', 'multi_turn', 'missing_argument', 'dependent'],
       queries: [
         'Convert {amount} {from} to {to}.',
         'How much is {amount} {from} in {to}?',

@@ -1,5 +1,6 @@
 import { isJsonObject } from '../../tools/plainJson';
 import type { ToolDefinition } from '../../tools/types';
+import type { SampleKind } from '../conversation';
 
 /**
  * Phrasing templates: plain, user-editable data (stored per project). `{name}` placeholders take
@@ -27,6 +28,8 @@ export interface ToolPhrasing {
   slots?: Record<string, (string | number)[]>;
   /** The argument the assistant writes itself (generate-then-save), e.g. a story's `content`. */
   generated?: string;
+  /** The kinds of sample whose requested call this tool may be; default: all. */
+  targetKinds?: SampleKind[];
 }
 
 /** One call's output feeding the next (a dependent sample). */

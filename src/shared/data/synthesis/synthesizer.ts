@@ -123,7 +123,7 @@ export class Synthesizer {
   private supportsIn(kind: SampleKind, language: Language): boolean {
     const plan = this.byLanguage.get(language);
     if (!plan) return false;
-    const callable = plan.plans.filter((p) => !p.phrasing.generated && p.complete.length > 0);
+    const callable = callableFor(plan, kind);
     switch (kind) {
       case 'simple':
       case 'parallel':
@@ -147,7 +147,7 @@ export class Synthesizer {
   /** Fills the builder's messages for one kind and returns the tools offered. */
   private build(kind: SampleKind, plan: LanguagePlan, b: ConversationBuilder): ToolDefinition[] {
     const rng = b.rng;
-    const callable = plan.plans.filter((p) => !p.phrasing.generated && p.complete.length > 0);
+    const callable = callableFor(plan, kind);
     const all = plan.plans.map((p) => p.tool);
     switch (kind) {
       case 'simple': {
@@ -198,6 +198,11 @@ export class Synthesizer {
         return all;
     }
   }
+}
+
+/** Tools that can be the requested call of a sample of this kind: complete templates, nothing generated, the kind allowed. */
+function callableFor(plan: LanguagePlan, kind: SampleKind): ToolPlan[] {
+  return plan.plans.filter((p) => !p.phrasing.generated && p.complete.length > 0 && (p.phrasing.targetKinds?.includes(kind) ?? true));
 }
 
 function planTool(tool: ToolDefinition, phrasing: ToolPhrasing): ToolPlan {
