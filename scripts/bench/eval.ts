@@ -3,7 +3,7 @@
  * generated with the default mix, a run of the demo base with the settings the app suggests (or `--epochs`), and
  * the evaluation of base and tuned on the version's eval split, every kind side by side.
  *
- *   npx tsx scripts/bench/eval.ts [--samples 2000] [--epochs 1] [--max-tokens 128]
+ *   npx tsx scripts/bench/eval.ts [--samples 1000] [--epochs 1] [--max-tokens 128]
  */
 import { parseArgs } from 'node:util';
 import type { Metrics } from '../../src/shared/eval/metrics.js';
@@ -12,7 +12,7 @@ import { createTempServices } from '../../src/main/testing/tempServices.js';
 
 const { values } = parseArgs({
   options: {
-    samples: { type: 'string', default: '2000' },
+    samples: { type: 'string', default: '1000' },
     epochs: { type: 'string' },
     'max-tokens': { type: 'string', default: '128' },
   },
