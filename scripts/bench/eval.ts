@@ -3,7 +3,7 @@
  * generated with the default mix, a run of the demo base with the settings the app suggests (or `--epochs`), and
  * the evaluation of base and tuned on the version's eval split, every kind side by side.
  *
- *   npx tsx scripts/bench/eval.ts [--samples 1000] [--epochs 1] [--max-tokens 128]
+ *   npx tsx scripts/bench/eval.ts [--samples 1000] [--epochs 1] [--threads N] [--max-tokens 256]
  */
 import { parseArgs } from 'node:util';
 import type { Metrics } from '../../src/shared/eval/metrics.js';
@@ -14,7 +14,8 @@ const { values } = parseArgs({
   options: {
     samples: { type: 'string', default: '1000' },
     epochs: { type: 'string' },
-    'max-tokens': { type: 'string', default: '128' },
+    threads: { type: 'string' },
+    'max-tokens': { type: 'string', default: '256' },
   },
 });
 
@@ -32,13 +33,19 @@ try {
   await t.api.models.setProjectBase({ projectId: demo.id, modelId: (await t.api.models.ensureDemo({})).id });
 
   const trainStarted = performance.now();
-  const run = await t.api.train.start({ projectId: demo.id, settings: values.epochs ? { epochs: Number(values.epochs) } : {} });
+  const settings = { ...(values.epochs ? { epochs: Number(values.epochs) } : {}), ...(values.threads ? { threads: Number(values.threads) } : {}) };
+  const run = await t.api.train.start({ projectId: demo.id, settings });
   const trained = await t.services.train.whenSettled(run.id);
   if (trained.state !== 'done') throw new Error(`the run ended ${trained.state}: ${trained.message}`);
   const trainSeconds = (performance.now() - trainStarted) / 1000;
 
   const evalStarted = performance.now();
-  const { jobId: evalJob } = await t.api.evaluate.start({ projectId: demo.id, runId: run.id, maxTokens: Number(values['max-tokens']) });
+  const { jobId: evalJob } = await t.api.evaluate.start({
+    projectId: demo.id,
+    runId: run.id,
+    maxTokens: Number(values['max-tokens']),
+    ...(values.threads ? { threads: Number(values.threads) } : {}),
+  });
   const evaluated = await t.services.evaluate.whenSettled(evalJob);
   if (evaluated.state !== 'done') throw new Error(`the evaluation ended ${evaluated.state}: ${evaluated.message}`);
   const evalSeconds = (performance.now() - evalStarted) / 1000;
