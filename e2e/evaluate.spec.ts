@@ -10,7 +10,8 @@ import { OwnServer } from './ownServer';
  */
 const server = new OwnServer(47833, 'e2e-evaluate-token');
 const SAMPLES = 1000;
-/** Base at most 5%, tuned at least 80% exact calls on `simple` (measured: 0% and 100%, docs/evaluate.md). */
+const SEED = 1;
+/** Base at most 5%, tuned at least 80% exact calls on `simple` (docs/evaluate.md gives the measured numbers). */
 const BASE_SIMPLE_MAX = 5;
 const TUNED_SIMPLE_MIN = 80;
 
@@ -27,6 +28,9 @@ test('the tuned demo model makes the simple calls the base cannot; scores side b
   await page.getByRole('button', { name: 'Generate…' }).click();
   const dialog = page.getByRole('dialog', { name: 'Generate samples' });
   await dialog.getByLabel('Number of samples').fill(String(SAMPLES));
+  // The dialog suggests a random seed; the test fixes one so that it measures the same data every time (the tuned
+  // model's simple score varies with the data: 80–100% over the seeds measured, docs/evaluate.md).
+  await dialog.getByLabel('Seed').fill(String(SEED));
   await dialog.getByRole('button', { name: `Generate ${SAMPLES}` }).click();
   await expect(dialog.getByText(`Finished: ${SAMPLES} of ${SAMPLES} samples.`)).toBeVisible({ timeout: 120_000 });
   await dialog.getByRole('button', { name: 'Close' }).click();
