@@ -3,9 +3,9 @@
  * (each gets the recorded history up to it), so they run in parallel up to the answerer's parallelism.
  */
 import { checkTurn, type ProducedCall } from '../../shared/eval/astChecker';
-import type { EvalCase, EvalStep } from '../../shared/eval/evalCases';
+import { toolParameters, type EvalCase, type EvalStep } from '../../shared/eval/evalCases';
 import type { CaseResult, StepResult } from '../../shared/eval/metrics';
-import { isJsonObject, type JsonObject } from '../../shared/tools/plainJson';
+import { isJsonObject } from '../../shared/tools/plainJson';
 import { ArgumentValidator } from '../data/verifySample';
 
 /** What the failure browser keeps of an answer. */
@@ -31,13 +31,9 @@ export class EvalCancelledError extends Error {
   }
 }
 
-function parametersIn(evalCase: EvalCase): (name: string) => JsonObject | undefined {
-  return (name) => evalCase.tools.find((t) => t.name === name)?.parameters;
-}
-
 function schemaValidity(evalCase: EvalCase, calls: readonly ProducedCall[] | null, validator: ArgumentValidator): boolean[] {
   return (calls ?? []).map((call) => {
-    const parameters = parametersIn(evalCase)(call.name);
+    const parameters = toolParameters(evalCase.tools)(call.name);
     return parameters !== undefined && isJsonObject(call.arguments) && validator.check(parameters, call.arguments) === null;
   });
 }
@@ -66,7 +62,7 @@ export async function evaluateCases(
         expected: step.expected,
         produced: answer.calls,
         text: answer.text.slice(0, MAX_ANSWER_CHARS),
-        verdict: checkTurn(parametersIn(evalCase), answer.calls, step.expected),
+        verdict: checkTurn(toolParameters(evalCase.tools), answer.calls, step.expected),
         schemaValid: schemaValidity(evalCase, answer.calls, validator),
         latencyMs: answer.calls !== null && answer.calls.length > 0 ? answer.ms : null,
       };

@@ -9,7 +9,7 @@ import type { Contract, JobInfo, JobState } from '../../shared/contract';
 import type { EvalDecoding, EvalEndpoint, EvalModelInfo, EvalParams, EvalResultDetail, EvalResultSummary, EvalVariant, SimilarSample } from '../../shared/contract/evaluate';
 import type { ServiceImpl } from '../../shared/contract/spec';
 import type { Sample } from '../../shared/data/conversation';
-import { evalCaseOf, type EvalCase } from '../../shared/eval/evalCases';
+import { evalCaseOf, toolParameters, type EvalCase } from '../../shared/eval/evalCases';
 import { computeScores, type CaseResult, type Scores } from '../../shared/eval/metrics';
 import { errorMessage, ToolTuneError } from '../../shared/errors';
 import { DatasetVersions } from '../data/datasetVersions';
@@ -285,8 +285,8 @@ export class EvaluateService implements ServiceImpl<Contract['evaluate']> {
         } finally {
           await dispose();
         }
-        const toolsByName = new Map(plan.cases.flatMap((c) => c.tools.map((t) => [t.name, t.parameters] as const)));
-        this.store(jobId, plan, variant, model, computeScores(cases, (name) => toolsByName.get(name)), cases, (performance.now() - started) / 1000);
+        const toolsOf = new Map(plan.cases.map((c) => [c.id, toolParameters(c.tools)]));
+        this.store(jobId, plan, variant, model, computeScores(cases, (result) => toolsOf.get(result.id) ?? (() => undefined)), cases, (performance.now() - started) / 1000);
         progress(offset + steps, `${label}: done`, true);
       }
     } catch (error) {

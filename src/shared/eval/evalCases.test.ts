@@ -95,7 +95,7 @@ describe('computeMetrics', () => {
       scored('4', 'no_call', noCall, [[produced('get_weather', { city: 'Oslo' })]], 200),
     ];
     expect(cases.map((c) => c.valid)).toEqual([true, false, true, false]);
-    const metrics = computeMetrics(cases, parametersOf);
+    const metrics = computeMetrics(cases, () => parametersOf);
     expect(metrics).toEqual({
       n: 4,
       exactCall: 0.5,
@@ -113,8 +113,16 @@ describe('computeMetrics', () => {
     });
   });
 
+  it("reads each case's own tools: the same name may have other required parameters in another case", () => {
+    const simple: Sample = { kind: 'simple', tools: [weather], messages: [{ role: 'user', content: 'Weather?' }, assistant('', [call('a', 'get_weather', { city: 'Paris' })])] };
+    const cases = [scored('1', 'simple', simple, [[produced('get_weather', { city: 'Paris' })]]), scored('2', 'simple', simple, [[produced('get_weather', { city: 'Paris' })]])];
+    const strict = { type: 'object', properties: { city: { type: 'string' }, unit: { type: 'string' } }, required: ['city', 'unit'] };
+    const metrics = computeMetrics(cases, (result) => (name) => (name === 'get_weather' ? (result.id === '2' ? strict : weather.parameters) : undefined));
+    expect(metrics.requiredFilled).toBe(2 / 3);
+  });
+
   it('answers null where a figure has nothing to count', () => {
-    expect(computeMetrics([], parametersOf)).toEqual({
+    expect(computeMetrics([], () => parametersOf)).toEqual({
       n: 0, exactCall: null, functionName: null, arguments: null, requiredFilled: null, schemaValid: null, noCallPrecision: null, noCallRecall: null, latencyMs: null,
     });
   });

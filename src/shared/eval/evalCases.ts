@@ -10,8 +10,15 @@
 import { classifySampleKind } from '../data/classifyKind';
 import type { Message, Sample, SampleKind } from '../data/conversation';
 import type { AcceptableArgument, ExpectedCall } from '../data/evalExpectation';
-import { isJsonObject } from '../tools/plainJson';
+import { isJsonObject, type JsonObject } from '../tools/plainJson';
 import type { ToolDefinition } from '../tools/types';
+
+/** A tool's parameter schema by name, among the tools one case offers. */
+export type ToolParameters = (name: string) => JsonObject | undefined;
+
+export function toolParameters(tools: readonly ToolDefinition[]): ToolParameters {
+  return (name) => tools.find((t) => t.name === name)?.parameters;
+}
 
 export interface EvalStep {
   /** The model answers after `messages.slice(0, promptEnd)`. */

@@ -5,7 +5,7 @@
 import type { SampleKind } from '../data/conversation';
 import type { ExpectedCall } from '../data/evalExpectation';
 import { argumentMatches, type ProducedCall, type Verdict } from './astChecker';
-import type { JsonObject } from '../tools/plainJson';
+import type { ToolParameters } from './evalCases';
 
 export interface StepResult {
   expected: ExpectedCall[];
@@ -70,7 +70,8 @@ function pairCalls(produced: readonly ProducedCall[], expected: readonly Expecte
   });
 }
 
-export function computeMetrics(cases: readonly CaseResult[], parametersOf: (name: string) => JsonObject | undefined): Metrics {
+/** `parametersIn(result)`: the schemas of the tools that result's case offered (a name may mean other tools in other cases). */
+export function computeMetrics(cases: readonly CaseResult[], parametersIn: (result: CaseResult) => ToolParameters): Metrics {
   let callSteps = 0;
   let namesRight = 0;
   let argsRight = 0;
@@ -85,6 +86,7 @@ export function computeMetrics(cases: readonly CaseResult[], parametersOf: (name
   let expectedNoneRight = 0;
   const latencies: number[] = [];
   for (const result of cases) {
+    const parametersOf = parametersIn(result);
     for (const step of result.steps) {
       const produced = step.produced ?? [];
       producedCalls += step.schemaValid.length;
@@ -129,9 +131,9 @@ export function computeMetrics(cases: readonly CaseResult[], parametersOf: (name
   };
 }
 
-export function computeScores(cases: readonly CaseResult[], parametersOf: (name: string) => JsonObject | undefined): Scores {
+export function computeScores(cases: readonly CaseResult[], parametersIn: (result: CaseResult) => ToolParameters): Scores {
   const byKind: Partial<Record<SampleKind, Metrics>> = {};
   const kinds = [...new Set(cases.map((c) => c.kind))];
-  for (const kind of kinds) byKind[kind] = computeMetrics(cases.filter((c) => c.kind === kind), parametersOf);
-  return { overall: computeMetrics(cases, parametersOf), byKind };
+  for (const kind of kinds) byKind[kind] = computeMetrics(cases.filter((c) => c.kind === kind), parametersIn);
+  return { overall: computeMetrics(cases, parametersIn), byKind };
 }

@@ -7,7 +7,7 @@
 import { importBfcl } from '../data/formats/bfcl';
 import { isJsonObject, ownValue } from '../tools/plainJson';
 import { checkTurn, type ProducedCall } from './astChecker';
-import { evalCaseOf } from './evalCases';
+import { evalCaseOf, toolParameters } from './evalCases';
 import { floatLiteralPaths } from './floatLiterals';
 
 export interface ScoredCase {
@@ -80,7 +80,7 @@ export function scorePredictions(questionsText: string, possibleAnswersText: str
       cases.push({ id, valid: false, error: `expected calls for ${evalCase.steps.length} turn(s)` });
       continue;
     }
-    const parametersOf = (name: string) => evalCase.tools.find((t) => t.name === name)?.parameters;
+    const parametersOf = toolParameters(evalCase.tools);
     let error: string | null = null;
     for (const [t, step] of evalCase.steps.entries()) {
       const calls = readCalls(perTurn[t], prediction.floats, multiTurn ? `/calls/${t}` : '/calls');
