@@ -6,7 +6,7 @@
 import { toOpenAiRecord } from '../../shared/data/formats/openaiJsonl';
 import type { ProducedCall } from '../../shared/eval/astChecker';
 import type { EvalCase, EvalStep } from '../../shared/eval/evalCases';
-import { floatLiteralPaths } from '../../shared/eval/floatLiterals';
+import { readArgumentsText } from '../../shared/eval/floatLiterals';
 import { isJsonObject, ownValue } from '../../shared/tools/plainJson';
 import { ChatCompletionsClient, EndpointError, type EndpointOptions } from '../net/chatCompletions';
 import type { Answer, Answerer } from './evaluateCases';
@@ -29,9 +29,9 @@ function callsOf(message: unknown): ProducedCall[] | null {
     const args = isJsonObject(fn) ? ownValue(fn, 'arguments') : undefined;
     if (typeof name !== 'string') return null;
     if (typeof args === 'string') {
-      const floats = floatLiteralPaths(args.trim() === '' ? '{}' : args);
-      if (floats === null) return null;
-      calls.push({ name, arguments: JSON.parse(args.trim() === '' ? '{}' : args) as unknown, floats });
+      const read = readArgumentsText(args.trim() === '' ? '{}' : args);
+      if (read === null) return null;
+      calls.push({ name, ...read });
     } else calls.push({ name, arguments: args ?? {}, floats: new Set() });
   }
   return calls;

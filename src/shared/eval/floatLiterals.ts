@@ -64,3 +64,9 @@ export function floatLiteralPaths(text: string): Set<string> | null {
   skipSpace();
   return i === text.length ? floats : null;
 }
+
+/** A call's arguments as written: the value, and where it wrote floats; `null` when the text is not one JSON value. */
+export function readArgumentsText(text: string): { arguments: unknown; floats: Set<string> } | null {
+  const floats = floatLiteralPaths(text);
+  return floats === null ? null : { arguments: JSON.parse(text) as unknown, floats };
+}

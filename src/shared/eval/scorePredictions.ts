@@ -8,7 +8,7 @@ import { importBfcl } from '../data/formats/bfcl';
 import { isJsonObject, ownValue } from '../tools/plainJson';
 import { checkTurn, type ProducedCall } from './astChecker';
 import { evalCaseOf, toolParameters } from './evalCases';
-import { floatLiteralPaths } from './floatLiterals';
+import { floatLiteralPaths, readArgumentsText } from './floatLiterals';
 
 export interface ScoredCase {
   id: string;
@@ -36,11 +36,9 @@ function readCalls(raw: unknown, floatsOfLine: ReadonlySet<string>, pointer: str
     const prefix = `${pointer}/${i}/arguments`;
     let floats = new Set([...floatsOfLine].filter((p) => p.startsWith(`${prefix}/`)).map((p) => p.slice(prefix.length)));
     if (typeof args === 'string') {
-      const text = args;
-      const inner = floatLiteralPaths(text);
-      if (inner === null) return `${prefix} is a string that is not JSON`;
-      args = JSON.parse(text) as unknown;
-      floats = inner;
+      const read = readArgumentsText(args);
+      if (read === null) return `${prefix} is a string that is not JSON`;
+      ({ arguments: args, floats } = read);
     }
     calls.push({ name, arguments: args ?? {}, floats });
   }
