@@ -8,7 +8,7 @@
 import { parseArgs } from 'node:util';
 import type { Metrics } from '../../src/shared/eval/metrics.js';
 import { formatDuration } from '../../src/shared/units.js';
-import { createTempServices } from '../../src/main/testing/tempServices.js';
+import { createTempServices, frozenDemoProject } from '../../src/main/testing/tempServices.js';
 
 const { values } = parseArgs({
   options: {
@@ -23,13 +23,8 @@ const percent = (value: number | null | undefined) => (value === null || value =
 
 const t = await createTempServices();
 try {
-  const demo = (await t.api.projects.list({})).find((p) => p.name === 'Demo');
-  if (!demo) throw new Error('no Demo project');
   const samples = Number(values.samples);
-  const { jobId } = await t.api.data.generate({ projectId: demo.id, count: samples, seed: 1 });
-  await t.services.data.whenJobSettled(jobId);
-  await t.api.data.split({ projectId: demo.id, evalFraction: 0.1, seed: 1 });
-  await t.api.data.freeze({ projectId: demo.id, name: 'bench' });
+  const demo = await frozenDemoProject(t, { count: samples, seed: 1, evalFraction: 0.1, name: 'bench' });
   await t.api.models.setProjectBase({ projectId: demo.id, modelId: (await t.api.models.ensureDemo({})).id });
 
   const trainStarted = performance.now();

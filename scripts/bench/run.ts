@@ -11,11 +11,11 @@
  */
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import type { Api, ProjectSummary, TrainSettings } from '../../src/shared/contract/index.js';
+import type { Api, TrainSettings } from '../../src/shared/contract/index.js';
 import { formatBytes, formatDuration } from '../../src/shared/units.js';
 import { QWEN25_05B_SHAPE, writeTinyQwen2Model } from '../../src/main/models/tinyModel.js';
 import { peakMemoryOf } from '../../src/main/processes.js';
-import { createTempServices, type TempServices } from '../../src/main/testing/tempServices.js';
+import { createTempServices, frozenDemoProject, type TempServices } from '../../src/main/testing/tempServices.js';
 
 const { values } = parseArgs({
   options: {
@@ -25,16 +25,6 @@ const { values } = parseArgs({
     ctx: { type: 'string', default: '256' },
   },
 });
-
-async function demoWithVersion(t: TempServices, samples: number): Promise<ProjectSummary> {
-  const demo = (await t.api.projects.list({})).find((p) => p.name === 'Demo');
-  if (!demo) throw new Error('no Demo project');
-  const { jobId } = await t.api.data.generate({ projectId: demo.id, count: samples, seed: 1 });
-  await t.services.data.whenJobSettled(jobId);
-  await t.api.data.split({ projectId: demo.id, evalFraction: 0.1, seed: 1 });
-  await t.api.data.freeze({ projectId: demo.id, name: 'bench' });
-  return demo;
-}
 
 /** Starts a run and follows its trainer's memory high-water mark until it ends. */
 async function measuredRun(t: TempServices, api: Api, projectId: string, settings: Partial<TrainSettings>) {
@@ -53,7 +43,7 @@ async function measuredRun(t: TempServices, api: Api, projectId: string, setting
 
 const t = await createTempServices();
 try {
-  const demo = await demoWithVersion(t, Number(values.samples));
+  const demo = await frozenDemoProject(t, { count: Number(values.samples), seed: 1, evalFraction: 0.1, name: 'bench' });
   console.log(`Demo project: ${values.samples} generated samples, 10% eval; trainer threads ${(await t.api.train.hardware({})).trainerThreads}`);
   const rows: string[] = [];
   for (const shape of values.shapes.split(',')) {

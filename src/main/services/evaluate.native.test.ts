@@ -1,9 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ProjectSummary } from '../../shared/contract';
 import { runCli } from '../testing/runCli';
-import { createTempServices, type TempServices } from '../testing/tempServices';
+import { createTempServices, frozenDemoProject, type TempServices } from '../testing/tempServices';
 import { findNativeBinDir } from '../train/trainerProcess';
-import { DEMO_PROJECT_NAME } from './demoProject';
 
 const binDir = findNativeBinDir({ preferCuda: false });
 
@@ -19,11 +18,7 @@ describe.skipIf(binDir === null)('Evaluate service on a Demo run (native)', () =
 
   beforeAll(async () => {
     t = await createTempServices();
-    demo = (await t.api.projects.list({})).find((p) => p.name === DEMO_PROJECT_NAME)!;
-    const { jobId } = await t.api.data.generate({ projectId: demo.id, count: 60, seed: 3 });
-    await t.services.data.whenJobSettled(jobId);
-    await t.api.data.split({ projectId: demo.id, evalFraction: 0.2, seed: 1 });
-    await t.api.data.freeze({ projectId: demo.id, name: 'v1' });
+    demo = await frozenDemoProject(t, { count: 60, seed: 3, evalFraction: 0.2, name: 'v1' });
     const run = await t.api.train.start({ projectId: demo.id, settings: { maxSteps: 4, contextLength: 1024, threads: 2, checkpointEvery: 2 } });
     runId = (await t.services.train.whenSettled(run.id)).id;
   }, 300_000);

@@ -1,8 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ProjectSummary } from '../../shared/contract';
 import { startFakeOpenAiServer, type FakeOpenAiServer } from '../data/teacher/testing/fakeOpenAiServer';
-import { createTempServices, type TempServices } from '../testing/tempServices';
-import { DEMO_PROJECT_NAME } from './demoProject';
+import { createTempServices, frozenDemoProject, type TempServices } from '../testing/tempServices';
 
 /**
  * Evaluating a served model through its OpenAI-compatible API, against a loopback server whose answers the test
@@ -15,11 +14,7 @@ describe('Evaluate service: a served model', () => {
 
   beforeAll(async () => {
     t = await createTempServices();
-    demo = (await t.api.projects.list({})).find((p) => p.name === DEMO_PROJECT_NAME)!;
-    const { jobId } = await t.api.data.generate({ projectId: demo.id, count: 80, seed: 4 });
-    await t.services.data.whenJobSettled(jobId);
-    await t.api.data.split({ projectId: demo.id, evalFraction: 0.25, seed: 1 });
-    await t.api.data.freeze({ projectId: demo.id, name: 'v1' });
+    demo = await frozenDemoProject(t, { count: 80, seed: 4, evalFraction: 0.25, name: 'v1' });
     server = await startFakeOpenAiServer((request, response) => {
       const last = [...(request.body.messages ?? [])].reverse().find((m) => m.role === 'user' || m.role === 'tool');
       const city = last?.role === 'user' ? /"(\w+)"\?$/.exec(last.content)?.[1] : undefined;

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ProjectSummary } from '../../shared/contract';
-import { createTempServices, type TempServices } from '../testing/tempServices';
+import { createTempServices, frozenDemoProject, type TempServices } from '../testing/tempServices';
 import { findNativeBinDir } from '../train/trainerProcess';
 import { DEMO_PROJECT_NAME } from './demoProject';
 
@@ -20,14 +20,8 @@ function alive(pid: number): boolean {
   }
 }
 
-async function frozenDemo(t: TempServices, count: number): Promise<ProjectSummary> {
-  const demo = (await t.api.projects.list({})).find((p) => p.name === DEMO_PROJECT_NAME);
-  if (!demo) throw new Error('no Demo project');
-  const { jobId } = await t.api.data.generate({ projectId: demo.id, count, seed: 7 });
-  await t.services.data.whenJobSettled(jobId);
-  await t.api.data.split({ projectId: demo.id, evalFraction: 0.1, seed: 1 });
-  await t.api.data.freeze({ projectId: demo.id, name: 'v1' });
-  return demo;
+function frozenDemo(t: TempServices, count: number): Promise<ProjectSummary> {
+  return frozenDemoProject(t, { count, seed: 7, evalFraction: 0.1, name: 'v1' });
 }
 
 describe.skipIf(binDir === null)('Train service on the Demo project (native)', () => {

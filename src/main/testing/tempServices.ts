@@ -1,9 +1,10 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Api } from '../../shared/contract';
+import type { Api, ProjectSummary } from '../../shared/contract';
 import { createRpcClient } from '../../shared/rpc/client';
 import { createServices, type Services } from '../services/createServices';
+import { DEMO_PROJECT_NAME } from '../services/demoProject';
 import { inProcessTransport } from '../transport/inProcessTransport';
 
 export interface TempServices {
@@ -31,4 +32,15 @@ export async function createTempServices(options: { dataDir?: string } = {}): Pr
       if (options.dataDir === undefined) rmSync(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+/** The seeded Demo project with `count` generated samples, split (split seed 1) and frozen as version `name`. */
+export async function frozenDemoProject(t: TempServices, options: { count: number; seed: number; evalFraction: number; name: string }): Promise<ProjectSummary> {
+  const demo = (await t.api.projects.list({})).find((p) => p.name === DEMO_PROJECT_NAME);
+  if (!demo) throw new Error('no Demo project');
+  const { jobId } = await t.api.data.generate({ projectId: demo.id, count: options.count, seed: options.seed });
+  await t.services.data.whenJobSettled(jobId);
+  await t.api.data.split({ projectId: demo.id, evalFraction: options.evalFraction, seed: 1 });
+  await t.api.data.freeze({ projectId: demo.id, name: options.name });
+  return demo;
 }
