@@ -4,9 +4,11 @@
  */
 import { randomUUID } from 'node:crypto';
 import { availableParallelism } from 'node:os';
+import { join } from 'node:path';
 import type { Database } from 'better-sqlite3';
 import type { Contract, JobInfo, JobState } from '../../shared/contract';
-import type { EvalDecoding, EvalEndpoint, EvalModelInfo, EvalParams, EvalResultDetail, EvalResultSummary, EvalVariant, SimilarSample } from '../../shared/contract/evaluate';
+import type { EvalDecoding, EvalEndpoint, EvalModelInfo, EvalParams, EvalResultDetail, EvalResultSummary, EvalVariant, RunVariant, SimilarSample } from '../../shared/contract/evaluate';
+import type { TrainingRun } from '../../shared/contract/train';
 import type { ServiceImpl } from '../../shared/contract/spec';
 import type { Sample } from '../../shared/data/conversation';
 import { evalCaseOf, toolParameters, type EvalCase } from '../../shared/eval/evalCases';
@@ -14,6 +16,7 @@ import { computeScores, type CaseResult, type Scores } from '../../shared/eval/m
 import { errorMessage, ToolTuneError } from '../../shared/errors';
 import { DatasetVersions } from '../data/datasetVersions';
 import { EndpointAnswerer } from '../eval/endpointAnswerer';
+import { exportRecord } from '../export/exportRecords';
 import { LocalAnswerer } from '../eval/localAnswerer';
 import { EvalCancelledError, evaluateCases, type Answerer } from '../eval/evaluateCases';
 import { chatCompletionsUrl } from '../net/chatCompletions';
@@ -36,6 +39,9 @@ const MAX_WINDOW = 8192;
 interface VariantPlan {
   variant: EvalVariant;
   model: EvalModelInfo;
+  /** An `export` variant's export and file. */
+  exportId?: string;
+  output?: string;
   /** The served model of an `endpoint` variant (its key lives here only). */
   endpoint?: EvalEndpoint;
 }
@@ -62,6 +68,8 @@ interface ResultDbRow {
   run_id: string | null;
   version_id: string | null;
   variant: EvalVariant;
+  export_id: string | null;
+  output: string;
   model_json: string;
   set_name: string;
   set_hash: string;
@@ -73,7 +81,7 @@ interface ResultDbRow {
   run_seq: number | null;
 }
 
-const RESULT_COLUMNS = 'r.id, r.project_id, r.job_id, r.run_id, r.version_id, r.variant, r.model_json, r.set_name, r.set_hash, r.decoding, r.scores_json, r.seconds, r.created_at, t.seq AS run_seq';
+const RESULT_COLUMNS = 'r.id, r.project_id, r.job_id, r.run_id, r.version_id, r.variant, r.export_id, r.output, r.model_json, r.set_name, r.set_hash, r.decoding, r.scores_json, r.seconds, r.created_at, t.seq AS run_seq';
 
 function toSummary(row: Omit<ResultDbRow, 'cases_json'>): EvalResultSummary {
   return {
@@ -83,6 +91,8 @@ function toSummary(row: Omit<ResultDbRow, 'cases_json'>): EvalResultSummary {
     runId: row.run_id,
     runSeq: row.run_seq,
     variant: row.variant,
+    exportId: row.export_id,
+    output: row.output === '' ? null : row.output,
     model: JSON.parse(row.model_json) as EvalModelInfo,
     setName: row.set_name,
     setHash: row.set_hash,
@@ -201,31 +211,31 @@ export class EvaluateService implements ServiceImpl<Contract['evaluate']> {
       const model = this.models.get(params.modelId);
       variants = [{ variant: 'base', model: { modelId: model.id, label: model.displayName, modelPath: model.path, modelSha256: model.sha256, adapterPath: null, adapterSha256: null, checkpointStep: null } }];
       versionId ??= this.versions.list(projectId)[0]?.id;
-    } else {
-      const runs = this.train.runs({ projectId });
-      const run = params.runId !== undefined ? runs.find((r) => r.id === params.runId) : runs.filter((r) => r.state === 'done').sort((a, b) => b.seq - a.seq)[0];
-      if (!run) throw new ToolTuneError(params.runId !== undefined ? 'not-found' : 'conflict', params.runId !== undefined ? `No training run ${params.runId} in this project.` : 'This project has no finished training run to evaluate yet.');
+    } else if (params.exportId !== undefined) {
+      if (params.runId !== undefined || params.modelId !== undefined) throw new ToolTuneError('invalid-input', 'Evaluate an export on its own, without a run or a model.');
+      const exported = exportRecord(this.db, params.exportId);
+      if (exported.projectId !== projectId) throw new ToolTuneError('not-found', `No export ${params.exportId} in this project.`);
+      if (exported.runId === null) throw new ToolTuneError('conflict', 'The run of this export was deleted.');
+      const run = this.runOf(projectId, exported.runId);
       runId = run.id;
-      if (run.modelId === null) throw new ToolTuneError('conflict', `The base of run ${run.seq} was removed from the library.`);
-      const base = this.models.get(run.modelId);
-      if (base.fileState !== 'ok') throw new ToolTuneError('conflict', `The base file of run ${run.seq} is ${base.fileState}: ${base.path}`);
       versionId ??= run.versionId ?? undefined;
-      const baseInfo: EvalModelInfo = { modelId: base.id, label: base.displayName, modelPath: base.path, modelSha256: base.sha256, adapterPath: null, adapterSha256: null, checkpointStep: null };
-      variants = [];
-      for (const variant of params.variants ?? ['base', 'tuned']) {
-        if (variant === 'base') variants.push({ variant, model: baseInfo });
-        else {
-          const artifact =
-            params.checkpointStep !== undefined
-              ? run.artifacts.find((a) => a.kind === 'checkpoint' && a.step === params.checkpointStep)
-              : run.artifacts.find((a) => a.kind === 'adapter');
-          if (!artifact) {
-            throw new ToolTuneError('conflict', params.checkpointStep !== undefined ? `Run ${run.seq} kept no checkpoint at step ${params.checkpointStep}.` : `Run ${run.seq} has no adapter yet: it is ${run.state}.`);
-          }
-          const step = artifact.kind === 'checkpoint' ? artifact.step : null;
-          variants.push({ variant, model: { ...baseInfo, label: `${base.displayName} + run ${run.seq}${step !== null ? ` (step ${step})` : ''}`, adapterPath: artifact.path, adapterSha256: artifact.sha256, checkpointStep: step } });
-        }
+      variants = this.runVariants(run, ['base', 'tuned'], exported.checkpointStep ?? undefined);
+      const baseInfo = variants[0]!.model;
+      for (const file of exported.files) {
+        if (file.role !== 'model' || file.name.startsWith('lmstudio/') || file.quant === null) continue;
+        const modelPath = join(exported.dir, file.name);
+        variants.push({
+          variant: 'export',
+          exportId: exported.id,
+          output: file.quant,
+          model: { ...baseInfo, label: `${exported.name} ${file.quant}`, modelPath, modelSha256: file.sha256, checkpointStep: exported.checkpointStep },
+        });
       }
+    } else {
+      const run = this.runOf(projectId, params.runId);
+      runId = run.id;
+      versionId ??= run.versionId ?? undefined;
+      variants = this.runVariants(run, params.variants ?? ['base', 'tuned'], params.checkpointStep);
     }
     if (versionId === undefined) throw new ToolTuneError('conflict', 'Freeze a dataset version first: its eval split is what gets evaluated.');
     const version = this.versions.get(projectId, versionId);
@@ -248,6 +258,31 @@ export class EvaluateService implements ServiceImpl<Contract['evaluate']> {
       maxTokens,
       contextLength,
     };
+  }
+
+  /** The run asked for, or the project's newest finished one. */
+  private runOf(projectId: string, runId: string | undefined): TrainingRun {
+    const runs = this.train.runs({ projectId });
+    const run = runId !== undefined ? runs.find((r) => r.id === runId) : runs.filter((r) => r.state === 'done').sort((a, b) => b.seq - a.seq)[0];
+    if (!run) throw new ToolTuneError(runId !== undefined ? 'not-found' : 'conflict', runId !== undefined ? `No training run ${runId} in this project.` : 'This project has no finished training run to evaluate yet.');
+    return run;
+  }
+
+  /** A run's base alone, and the base with the run's adapter (or a kept checkpoint's). */
+  private runVariants(run: TrainingRun, wanted: readonly RunVariant[], checkpointStep: number | undefined): VariantPlan[] {
+    if (run.modelId === null) throw new ToolTuneError('conflict', `The base of run ${run.seq} was removed from the library.`);
+    const base = this.models.get(run.modelId);
+    if (base.fileState !== 'ok') throw new ToolTuneError('conflict', `The base file of run ${run.seq} is ${base.fileState}: ${base.path}`);
+    const baseInfo: EvalModelInfo = { modelId: base.id, label: base.displayName, modelPath: base.path, modelSha256: base.sha256, adapterPath: null, adapterSha256: null, checkpointStep: null };
+    return wanted.map((variant): VariantPlan => {
+      if (variant === 'base') return { variant, model: baseInfo };
+      const artifact = checkpointStep !== undefined ? run.artifacts.find((a) => a.kind === 'checkpoint' && a.step === checkpointStep) : run.artifacts.find((a) => a.kind === 'adapter');
+      if (!artifact) {
+        throw new ToolTuneError('conflict', checkpointStep !== undefined ? `Run ${run.seq} kept no checkpoint at step ${checkpointStep}.` : `Run ${run.seq} has no adapter yet: it is ${run.state}.`);
+      }
+      const step = artifact.kind === 'checkpoint' ? artifact.step : null;
+      return { variant, model: { ...baseInfo, label: `${base.displayName} + run ${run.seq}${step !== null ? ` (step ${step})` : ''}`, adapterPath: artifact.path, adapterSha256: artifact.sha256, checkpointStep: step } };
+    });
   }
 
   private casesOf(projectId: string, versionId: string): EvalCase[] {
@@ -273,7 +308,8 @@ export class EvaluateService implements ServiceImpl<Contract['evaluate']> {
     let state: Exclude<JobState, 'running'> = 'done';
     let message: string | null = null;
     try {
-      for (const [index, { variant, model }] of plan.variants.entries()) {
+      for (const [index, variantPlan] of plan.variants.entries()) {
+        const { variant, model } = variantPlan;
         const offset = index * steps;
         const label = `Evaluating ${variant} (${model.label})`;
         progress(offset, `${label}: loading`, true);
@@ -286,7 +322,7 @@ export class EvaluateService implements ServiceImpl<Contract['evaluate']> {
           await dispose();
         }
         const toolsOf = new Map(plan.cases.map((c) => [c.id, toolParameters(c.tools)]));
-        this.store(jobId, plan, variant, model, computeScores(cases, (result) => toolsOf.get(result.id) ?? (() => undefined)), cases, (performance.now() - started) / 1000);
+        this.store(jobId, plan, variantPlan, computeScores(cases, (result) => toolsOf.get(result.id) ?? (() => undefined)), cases, (performance.now() - started) / 1000);
         progress(offset + steps, `${label}: done`, true);
       }
     } catch (error) {
@@ -323,13 +359,13 @@ export class EvaluateService implements ServiceImpl<Contract['evaluate']> {
     return { answerer: new LocalAnswerer(local, plan.parallel, plan.maxTokens), dispose: () => local.dispose() };
   }
 
-  private store(jobId: string, plan: EvalPlan, variant: EvalVariant, model: EvalModelInfo, scores: Scores, cases: CaseResult[], seconds: number): void {
+  private store(jobId: string, plan: EvalPlan, { variant, model, exportId, output }: VariantPlan, scores: Scores, cases: CaseResult[], seconds: number): void {
     this.db
       .prepare(
-        `INSERT INTO eval_results (id, project_id, job_id, run_id, version_id, variant, model_json, set_name, set_hash, decoding, scores_json, cases_json, seconds, created_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        `INSERT INTO eval_results (id, project_id, job_id, run_id, version_id, variant, export_id, output, model_json, set_name, set_hash, decoding, scores_json, cases_json, seconds, created_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       )
-      .run(randomUUID(), plan.projectId, jobId, plan.runId, plan.versionId, variant, JSON.stringify(model), plan.setName, plan.setHash, plan.decoding, JSON.stringify(scores), JSON.stringify(cases), seconds, new Date().toISOString());
+      .run(randomUUID(), plan.projectId, jobId, plan.runId, plan.versionId, variant, exportId ?? null, output ?? '', JSON.stringify(model), plan.setName, plan.setHash, plan.decoding, JSON.stringify(scores), JSON.stringify(cases), seconds, new Date().toISOString());
     this.events.emit('evaluate', 'didChange', { projectId: plan.projectId });
   }
 

@@ -11,8 +11,8 @@ import { event, method, schema } from './spec';
 /** A run's variants. `base`: the run's base (or the model asked for); `tuned`: that base with the run's adapter (or a checkpoint's). */
 export const RUN_VARIANTS = ['base', 'tuned'] as const;
 export type RunVariant = (typeof RUN_VARIANTS)[number];
-/** `endpoint`: a model served elsewhere, through its OpenAI-compatible API. */
-export type EvalVariant = RunVariant | 'endpoint';
+/** `endpoint`: a model served elsewhere, through its OpenAI-compatible API; `export`: a file an export wrote. */
+export type EvalVariant = RunVariant | 'endpoint' | 'export';
 
 /** A served model: `{baseUrl}/chat/completions`. The key is used for this evaluation only, never stored. */
 export interface EvalEndpoint {
@@ -37,6 +37,8 @@ export interface EvalParams {
   modelId?: string;
   /** Evaluate a served model (variant `endpoint`) instead of a run. */
   endpoint?: EvalEndpoint;
+  /** Evaluate every model file of this export, next to its run's base and tuned (the Export step's quality gate). */
+  exportId?: string;
   /** Default: both of a run (`base` alone with `modelId`). */
   variants?: RunVariant[];
   /** The tuned variant uses this checkpoint's adapter instead of the run's final one. */
@@ -69,6 +71,9 @@ export interface EvalResultSummary {
   runId: string | null;
   runSeq: number | null;
   variant: EvalVariant;
+  /** The export of an `export` variant, and which of its files (`Q4_K_M`, …); null otherwise. */
+  exportId: string | null;
+  output: string | null;
   model: EvalModelInfo;
   setName: string;
   /** The eval set's content hash (the version's for a frozen split). */
@@ -104,6 +109,7 @@ export const evaluateContract = {
         projectId: id,
         runId: id,
         modelId: id,
+        exportId: id,
         endpoint: schema.object({ baseUrl: schema.string(2000, 1), model: schema.string(200, 1), apiKey: schema.string(500, 1) }, ['baseUrl', 'model']),
         variants: { type: 'array', items: { enum: [...RUN_VARIANTS] }, minItems: 1, maxItems: RUN_VARIANTS.length, uniqueItems: true },
         checkpointStep: { type: 'integer', minimum: 0, maximum: 100_000_000 },

@@ -5,6 +5,7 @@
 import { appContract } from './app';
 import { dataContract } from './data';
 import { evaluateContract } from './evaluate';
+import { exportContract } from './export';
 import { jobsContract } from './jobs';
 import { modelsContract } from './models';
 import { trainContract } from './train';
@@ -21,6 +22,7 @@ export const contract = {
   models: modelsContract,
   train: trainContract,
   evaluate: evaluateContract,
+  export: exportContract,
 } as const;
 
 export type Contract = typeof contract;
@@ -37,6 +39,8 @@ export type { HardwareInfo, TrainEstimate, LoraTarget, RunArtifact, RunDetail, R
 export { LORA_TARGETS } from './train';
 export type { EvalDecoding, EvalEndpoint, EvalModelInfo, EvalParams, EvalResultDetail, EvalResultSummary, EvalVariant, RunVariant, SimilarSample } from './evaluate';
 export { RUN_VARIANTS } from './evaluate';
+export type { ExportEstimate, ExportFile, ExportPackage, ExportParams, ExportRecord, QuantFallback, QuantType } from './export';
+export { DEFAULT_EXPORT_PACKAGES, EXPORT_PACKAGES, MODEL_PACKAGES, QUANT_TYPES } from './export';
 export type { CatalogModel } from '../models/catalog';
 export { MODEL_CATALOG } from '../models/catalog';
 export type { DownloadInfo, BaseModel, ModelFileInfo, ModelFileState, ModelSource } from './models';

@@ -3,6 +3,7 @@ import { migration001Initial } from './001-initial';
 import { migration002Datasets } from './002-datasets';
 import { migration003Training } from './003-training';
 import { migration004Evaluations } from './004-evaluations';
+import { migration005Exports } from './005-exports';
 
 export interface Migration {
   /** Becomes `PRAGMA user_version` once applied; strictly increasing from 1. */
@@ -12,4 +13,4 @@ export interface Migration {
 }
 
 /** Every migration ever shipped, in order. Never edit one that has shipped: add a new one. */
-export const MIGRATIONS: readonly Migration[] = [migration001Initial, migration002Datasets, migration003Training, migration004Evaluations];
+export const MIGRATIONS: readonly Migration[] = [migration001Initial, migration002Datasets, migration003Training, migration004Evaluations, migration005Exports];

@@ -21,7 +21,7 @@ const STATE_LABELS = {
 /** The newest stored result of each variant for a run. */
 function latestOf(results: readonly EvalResultSummary[], runId: string | null): Partial<Record<RunVariant, EvalResultSummary>> {
   const latest: Partial<Record<RunVariant, EvalResultSummary>> = {};
-  for (const result of results) if (result.runId === runId && result.variant !== 'endpoint') latest[result.variant] ??= result; // newest first
+  for (const result of results) if (result.runId === runId && (result.variant === 'base' || result.variant === 'tuned')) latest[result.variant] ??= result; // newest first
   return latest;
 }
 
