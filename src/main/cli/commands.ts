@@ -12,6 +12,7 @@ import type { ToolProblem } from '../../shared/tools/types';
 import { projectByName, requireFlag, requirePositional, UsageError, type Output, type ParsedArgs } from './commandSupport';
 import { runDataCommand } from './dataCommands';
 import { runEvalCommand } from './evalCommands';
+import { runExportCommand } from './exportCommands';
 import { runModelsCommand, runTrainCommand } from './trainCommands';
 
 export const USAGE = `Usage: tooltune <command> [options]
@@ -76,17 +77,32 @@ Train
   Ctrl-C while waiting stops following, not the run: \`train status --wait\` follows it again.
 
 Evaluate
-  eval run --project <name> [--run R | --model <id> | --endpoint <url> --served-model <name>]
+  eval run --project <name> [--run R | --model <id> | --export <folder> | --endpoint <url> --served-model <name>]
            [--variants base,tuned] [--set eval|<version>]
            [--checkpoint STEP] [--threads N] [--parallel N] [--max-tokens N] [--json]
                                              BFCL-style scores of a run's base and tuned model (default: the
                                              newest finished run) on the eval split of its dataset version;
                                              --json prints {"variants": {"base": {"overall", "byKind"}, ...}};
                                              --endpoint: a served model's OpenAI-compatible API (key from
-                                             TOOLTUNE_API_KEY), variant "endpoint"
+                                             TOOLTUNE_API_KEY), variant "endpoint"; --export: every file of an
+                                             export next to its run's base and tuned (keyed by type, e.g. "Q8_0")
   eval score --questions <file> --answers <file> --predictions <file> [--json]
                                              Score BFCL predictions made anywhere (one JSON line per case:
                                              {"id", "calls": [{"name", "arguments"}]}) under the same rules
+
+Export
+  export create --project <name> --out <dir> [--run R[@STEP]] [--quant Q4_K_M,Q8_0]
+           [--package gguf,adapter,ollama,llama-server,lmstudio,llamafactory,axolotl] [--hf-repo ORG/NAME]
+           [--threads N] [--skip-gate] [--json]
+                                             Merge the run's adapter (default: the newest finished run; @STEP:
+                                             a kept checkpoint) into its base, quantize (Q4_K_M, Q5_K_M, Q6_K,
+                                             Q8_0, F16), package into a new folder under --out with a README and
+                                             SHA256SUMS, then score every file on the eval split (quality gate);
+                                             llamafactory/axolotl: the dataset and settings as training configs
+                                             for bigger machines (--hf-repo: the base's Hugging Face repository)
+  export --project <name> --quant … --format … --out <dir>
+                                             The same (--format means --package)
+  export list --project <name> [--json]      The project's exports, newest first
 
 Environment: TOOLTUNE_DATA_DIR sets the data folder.
 Exit codes: 0 ok, 1 failure, 2 usage, 3 not found, 4 invalid input, 5 conflict;
@@ -200,6 +216,7 @@ export async function runCommand(api: Api, args: ParsedArgs, output: Output): Pr
   if (group === 'models') return runModelsCommand(api, action, rest, output);
   if (group === 'train') return runTrainCommand(api, action, rest, output);
   if (group === 'eval') return runEvalCommand(api, action, rest, output);
+  if (group === 'export') return runExportCommand(api, action, rest, output);
 
   throw new UsageError(group ? `Unknown command: ${args.positionals.slice(0, 2).join(' ')}` : 'No command given.');
 }

@@ -4,6 +4,7 @@
  * made anywhere under the same rules, without a model.
  */
 import { readFile, stat } from 'node:fs/promises';
+import { basename } from 'node:path';
 import type { Api, EvalParams, EvalResultSummary, RunVariant } from '../../shared/contract';
 import { RUN_VARIANTS } from '../../shared/contract';
 import { ToolTuneError } from '../../shared/errors';
@@ -58,6 +59,12 @@ async function runEvaluation(api: Api, args: ParsedArgs, output: Output): Promis
     const apiKey = process.env['TOOLTUNE_API_KEY'];
     params.endpoint = { baseUrl: args.flags.endpoint, model, ...(apiKey ? { apiKey } : {}) };
   }
+  if (typeof args.flags.export === 'string') {
+    const wanted = args.flags.export;
+    const found = (await api.export.list({ projectId: project.id })).find((e) => e.id === wanted || basename(e.dir) === wanted);
+    if (!found) throw new ToolTuneError('not-found', `"${project.name}" has no export ${wanted} (give its folder name or id, see \`export list\`).`);
+    params.exportId = found.id;
+  }
   const variants = variantsOf(args);
   if (variants) params.variants = variants;
   const set = args.flags.set;
@@ -78,7 +85,7 @@ async function runEvaluation(api: Api, args: ParsedArgs, output: Output): Promis
   });
   const results = (await api.evaluate.results({ projectId: project.id })).filter((r) => r.jobId === jobId).reverse();
   if (args.flags.json === true) {
-    output.out(JSON.stringify({ variants: Object.fromEntries(results.map((r) => [r.variant, { ...r.scores, model: r.model, setName: r.setName, setHash: r.setHash, decoding: r.decoding }])) }, null, 2));
+    output.out(JSON.stringify({ variants: Object.fromEntries(results.map((r) => [r.output ?? r.variant, { ...r.scores, model: r.model, setName: r.setName, setHash: r.setHash, decoding: r.decoding }])) }, null, 2));
   } else {
     for (const result of results) for (const line of resultLines(result)) output.out(line);
   }

@@ -7,6 +7,7 @@ import { RpcServer } from '../transport/rpcServer';
 import { AppService } from './app';
 import { DataService } from './data';
 import { EvaluateService } from './evaluate';
+import { ExportService } from './export';
 import { seedDemoProject } from './demoProject';
 import { JobService } from './jobs';
 import { ModelService, modelsDirOf } from './models';
@@ -24,6 +25,7 @@ export interface Services {
   data: DataService;
   train: TrainService;
   evaluate: EvaluateService;
+  exports: ExportService;
   dispose(): void;
 }
 
@@ -36,6 +38,8 @@ export async function createServices(options: {
   version: string;
   /** Folder of tooltune-train; default: the built one (`findNativeBinDir`), null when none. */
   nativeBinDir?: string | null;
+  /** Free bytes where an export goes; default: the file system's figure (tests give a small one to prove the full-disk refusal). */
+  diskFreeBytes?: (dir: string) => number;
 }): Promise<Services> {
   mkdirSync(options.dataDir, { recursive: true });
   const db = openDatabase(join(options.dataDir, DATABASE_FILE));
@@ -56,17 +60,21 @@ export async function createServices(options: {
   }
   const data = new DataService(db, options.dataDir, projects, tools, events);
   const models = new ModelService(db, modelsDirOf(options.dataDir), events);
-  const train = new TrainService(db, projects, models, events, {
+  const binDir = options.nativeBinDir !== undefined ? options.nativeBinDir : findNativeBinDir();
+  const train = new TrainService(db, projects, models, events, { dataDir: options.dataDir, appVersion: options.version, binDir });
+  const evaluate = new EvaluateService(db, projects, models, train, events);
+  const exports = new ExportService(db, projects, models, train, evaluate, events, {
     dataDir: options.dataDir,
     appVersion: options.version,
-    binDir: options.nativeBinDir !== undefined ? options.nativeBinDir : findNativeBinDir(),
+    binDir,
+    ...(options.diskFreeBytes ? { freeBytes: options.diskFreeBytes } : {}),
   });
-  const evaluate = new EvaluateService(db, projects, models, train, events);
   const jobs = new JobService(db, projects);
   jobs.register(['generate', 'import'], { cancel: (jobId) => data.cancelJob(jobId) });
   jobs.register(['train'], { cancel: (jobId) => train.stopJob(jobId) });
   jobs.register(['evaluate'], { cancel: (jobId) => evaluate.cancel(jobId) });
-  const implementations: Implementations = { app, projects, tools, data, jobs, models, train, evaluate };
+  jobs.register(['export'], { cancel: (jobId) => exports.cancel(jobId) });
+  const implementations: Implementations = { app, projects, tools, data, jobs, models, train, evaluate, export: exports };
   return {
     db,
     events,
@@ -75,9 +83,11 @@ export async function createServices(options: {
     data,
     train,
     evaluate,
+    exports,
     dispose: () => {
       data.dispose();
       train.dispose();
+      exports.dispose();
       evaluate.dispose();
       models.dispose();
       db.close();

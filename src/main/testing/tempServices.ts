@@ -18,9 +18,15 @@ export interface TempServices {
  * Real services on a throwaway data folder, reached through the validated RPC path. With `dataDir` they open
  * an existing folder (a restart) and `dispose` leaves it in place.
  */
-export async function createTempServices(options: { dataDir?: string } = {}): Promise<TempServices> {
+export async function createTempServices(options: { dataDir?: string; diskFreeBytes?: (dir: string) => number; nativeBinDir?: string } = {}): Promise<TempServices> {
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'tooltune-test-'));
-  const services = await createServices({ dataDir, mode: 'cli', version: '0.0.0-test' });
+  const services = await createServices({
+    dataDir,
+    mode: 'cli',
+    version: '0.0.0-test',
+    ...(options.diskFreeBytes ? { diskFreeBytes: options.diskFreeBytes } : {}),
+    ...(options.nativeBinDir !== undefined ? { nativeBinDir: options.nativeBinDir } : {}),
+  });
   const client = createRpcClient(inProcessTransport(services.server, services.events));
   return {
     dataDir,
