@@ -3,6 +3,7 @@ import { ErrorMessage } from '../components/ErrorMessage';
 import { ProjectBar } from '../features/projects/ProjectBar';
 import { DataStep } from '../features/data/DataStep';
 import { EvaluateStep } from '../features/evaluate/EvaluateStep';
+import { ExportStep } from '../features/export/ExportStep';
 import { ProjectInfo } from '../features/projects/ProjectInfo';
 import { useOpenProject, useProjects } from '../features/projects/queries';
 import { ToolsStep } from '../features/tools/ToolsStep';
@@ -60,6 +61,8 @@ export function App() {
               <TrainStep key={current.id} project={current} />
             ) : step === 'evaluate' ? (
               <EvaluateStep key={current.id} project={current} />
+            ) : step === 'export' ? (
+              <ExportStep key={current.id} project={current} />
             ) : (
               <ComingLater step={step} />
             )}
