@@ -1,3 +1,5 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { join } from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
 import { OwnServer } from './ownServer';
 
@@ -83,3 +85,75 @@ test('the tuned demo model makes the simple calls the base cannot; scores side b
   await page.getByRole('navigation', { name: 'Steps' }).getByRole('button', { name: 'Evaluate' }).click();
   expect(await percentIn(page, 'overall', 'tuned')).toBe(tuned);
 });
+
+test('exports the Demo run: merged F16 and Q8_0 files, packages, and the quality gate next to base and tuned', async ({ page }) => {
+  test.setTimeout(15 * 60_000);
+  await server.openStep(page, 'Export');
+  await page.getByLabel('Q4_K_M').uncheck();
+  await page.getByLabel('F16').check();
+  await page.getByLabel('CPU threads').fill('2');
+  await page.getByRole('button', { name: 'Estimate sizes' }).click();
+  const estimate = page.getByRole('status', { name: 'Size estimate' });
+  await expect(estimate).toContainText(/Writes about [\d.]+ MiB/);
+  await expect(estimate).toContainText('F16');
+  await page.getByRole('button', { name: 'Export', exact: true }).click();
+  await expect(page.getByTestId('export-state')).toHaveText('Done', { timeout: 12 * 60_000 });
+
+  const card = page.getByRole('region', { name: 'Export demo-run1' });
+  for (const file of ['demo-run1-F16.gguf', 'demo-run1-Q8_0.gguf', 'ollama/Modelfile.Q8_0', 'adapter/demo-run1-lora.gguf', 'SHA256SUMS']) {
+    await expect(card.getByRole('cell', { name: file, exact: true })).toBeVisible();
+  }
+  const gate = card.getByRole('table', { name: 'Quality gate (eval split)' });
+  const exactCall = async (row: string) => Number.parseFloat((await gate.getByTestId(`gate-${row}`).locator('td').nth(1).innerText()).replace('%', ''));
+  const [tuned, f16, q8] = [await exactCall('tuned'), await exactCall('F16'), await exactCall('Q8_0')];
+  console.log(`Demo export quality gate, overall exactCall: base ${await exactCall('base')}%, tuned ${tuned}%, F16 ${f16}%, Q8_0 ${q8}%`);
+  // The merged F16 file answers as the base with the adapter applied at run time (export.native.test.ts compares every answer).
+  expect(f16).toBe(tuned);
+  expect(server.query<number>("SELECT COUNT(*) FROM eval_results WHERE variant = 'export'")).toBe(2);
+
+  // llama-server (built from the bundled source) serves the exported file with its own template: an OpenAI-style
+  // request with tools gets a parsed tool call, for an eval case the tuned model answered right.
+  const dir = server.query<string>('SELECT dir FROM exports');
+  const cases = JSON.parse(server.query<string>("SELECT cases_json FROM eval_results WHERE variant = 'export' AND output = 'F16'")) as Array<{ id: string; kind: string; valid: boolean }>;
+  const right = cases.find((c) => c.kind === 'simple' && c.valid);
+  expect(right, 'a simple case the F16 file answered right').toBeDefined();
+  const sample = JSON.parse(server.query<string>('SELECT sample_json FROM dataset_version_samples WHERE sample_id = ?', Number(right!.id))) as { messages: Array<{ role: string; content: string; toolCalls?: Array<{ name: string; arguments: unknown }> }> };
+  const tools = JSON.parse(server.query<string>('SELECT t.tools_json FROM tool_sets t JOIN dataset_version_samples s ON s.tool_set_id = t.id WHERE s.sample_id = ?', Number(right!.id))) as Array<{ name: string; description: string; parameters: unknown }>;
+  const firstAnswer = sample.messages.findIndex((m) => m.role === 'assistant');
+  const served = await serveWithLlamaServer(join(dir, 'demo-run1-F16.gguf'), 47834);
+  try {
+    const response = await fetch('http://127.0.0.1:47834/v1/chat/completions', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        messages: sample.messages.slice(0, firstAnswer).map((m) => ({ role: m.role, content: m.content })),
+        tools: tools.map((tool) => ({ type: 'function', function: tool })),
+        temperature: 0,
+        max_tokens: 128,
+      }),
+    });
+    const body = (await response.json()) as { choices: Array<{ message: { tool_calls?: Array<{ function: { name: string; arguments: string } }> } }> };
+    expect(response.status, JSON.stringify(body)).toBe(200);
+    const call = body.choices[0]!.message.tool_calls?.[0];
+    expect(call, JSON.stringify(body)).toBeDefined();
+    const expected = sample.messages[firstAnswer]!.toolCalls![0]!;
+    expect(call!.function.name).toBe(expected.name);
+    expect(JSON.parse(call!.function.arguments)).toEqual(expected.arguments);
+  } finally {
+    served.kill('SIGKILL');
+  }
+});
+
+/** llama-server on loopback with the GGUF's own chat template (`--jinja`); resolves once it answers /health. */
+async function serveWithLlamaServer(model: string, port: number): Promise<ChildProcess> {
+  const binary = join('resources', 'bin', `${process.platform}-${process.arch}`, 'llama-server');
+  const child = spawn(binary, ['-m', model, '--jinja', '--host', '127.0.0.1', '--port', String(port), '-c', '4096', '-t', '2', '--no-webui'], { stdio: 'ignore' });
+  for (let i = 0; i < 120; i++) {
+    if (child.exitCode !== null) throw new Error(`llama-server exited with ${child.exitCode}`);
+    const healthy = await fetch(`http://127.0.0.1:${port}/health`).then((r) => r.ok, () => false);
+    if (healthy) return child;
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+  child.kill('SIGKILL');
+  throw new Error('llama-server did not answer /health within 60 s');
+}

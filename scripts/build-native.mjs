@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Builds the native tools (tooltune-train, llama-quantize, llama-export-lora, llama-finetune) from the llama.cpp
+// Builds the native tools (tooltune-train, llama-quantize, llama-export-lora, llama-finetune, llama-server) from the llama.cpp
 // source that ships inside node-llama-cpp, with our patches, into resources/bin/<platform>-<arch>[-cuda]/.
 //
 //   node scripts/build-native.mjs [--force] [--verbose]
