@@ -12,7 +12,7 @@ import type { ToolProblem } from '../../shared/tools/types';
 import { projectByName, requireFlag, requirePositional, UsageError, type Output, type ParsedArgs } from './commandSupport';
 import { runDataCommand } from './dataCommands';
 import { runEvalCommand } from './evalCommands';
-import { runExportCommand } from './exportCommands';
+import { runAdapterCommand, runExportCommand } from './exportCommands';
 import { runModelsCommand, runTrainCommand } from './trainCommands';
 
 export const USAGE = `Usage: tooltune <command> [options]
@@ -103,6 +103,10 @@ Export
   export --project <name> --quant … --format … --out <dir>
                                              The same (--format means --package)
   export list --project <name> [--json]      The project's exports, newest first
+  adapter import <folder|file.gguf> --project <name> --model <id> [--json]
+                                             A LoRA trained elsewhere (PEFT: adapter_config.json +
+                                             adapter_model.safetensors, converted; or a GGUF adapter) for a
+                                             library base, as a finished run to evaluate, export and chat with
 
 Environment: TOOLTUNE_DATA_DIR sets the data folder.
 Exit codes: 0 ok, 1 failure, 2 usage, 3 not found, 4 invalid input, 5 conflict;
@@ -217,6 +221,7 @@ export async function runCommand(api: Api, args: ParsedArgs, output: Output): Pr
   if (group === 'train') return runTrainCommand(api, action, rest, output);
   if (group === 'eval') return runEvalCommand(api, action, rest, output);
   if (group === 'export') return runExportCommand(api, action, rest, output);
+  if (group === 'adapter') return runAdapterCommand(api, action, rest, output);
 
   throw new UsageError(group ? `Unknown command: ${args.positionals.slice(0, 2).join(' ')}` : 'No command given.');
 }

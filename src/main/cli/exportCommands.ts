@@ -3,11 +3,13 @@
  * run (then runs the quality gate) into a folder under `--out`; `export list` shows the project's exports.
  * `export --project P --quant … --format … --out DIR` is the shorthand for `export create` (`--format` = `--package`).
  */
+import { resolve } from 'node:path';
 import type { Api, ExportPackage, ExportParams, ExportRecord, QuantType } from '../../shared/contract';
 import { EXPORT_PACKAGES, QUANT_TYPES } from '../../shared/contract';
 import { ToolTuneError } from '../../shared/errors';
 import { OutcomeError, projectByName, requireFlag, UsageError, wholeNumberFlag, type Output, type ParsedArgs } from './commandSupport';
 import { EXIT } from './exitCodes';
+import { modelById } from './trainCommands';
 import { waitForJob } from './waitForJob';
 
 function listFlag<T extends string>(args: ParsedArgs, name: string, allowed: readonly T[]): T[] | undefined {
@@ -76,6 +78,18 @@ async function listExports(api: Api, args: ParsedArgs, output: Output): Promise<
   if (args.flags.json === true) return output.out(JSON.stringify(records, null, 2));
   if (records.length === 0) return output.out(`"${project.name}" has no exports yet.`);
   for (const record of records) for (const line of recordLines(record)) output.out(line);
+}
+
+/** `adapter import <dir|file> --project P --model M`: a LoRA trained elsewhere becomes a finished run of the project. */
+export async function runAdapterCommand(api: Api, action: string | undefined, args: ParsedArgs, output: Output): Promise<void> {
+  if (action !== 'import') throw new UsageError(`Unknown command: adapter ${action ?? ''}`.trim());
+  const source = args.positionals[0];
+  if (source === undefined) throw new UsageError('adapter import needs the adapter: a PEFT folder or a GGUF file.');
+  const project = await projectByName(api, requireFlag(args, 'project'));
+  const model = await modelById(api, requireFlag(args, 'model'));
+  const run = await api.train.importAdapter({ projectId: project.id, modelId: model.id, path: resolve(source) });
+  if (args.flags.json === true) return output.out(JSON.stringify(run, null, 2));
+  output.out(`Imported as run ${run.seq} of "${project.name}" (rank ${run.settings.rank}, ${run.settings.targets.join(', ')}): evaluate or export it like any run.`);
 }
 
 export async function runExportCommand(api: Api, action: string | undefined, args: ParsedArgs, output: Output): Promise<void> {

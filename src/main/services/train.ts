@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { availableParallelism, freemem, totalmem } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { Database } from 'better-sqlite3';
 import { getLlama, LlamaLogLevel } from 'node-llama-cpp';
 import type { Contract, JobInfo } from '../../shared/contract';
@@ -11,6 +11,7 @@ import type { HardwareInfo, TrainEstimate, RunArtifact, RunDataSummary, RunDetai
 import type { ServiceImpl } from '../../shared/contract/spec';
 import { ToolTuneError, errorMessage } from '../../shared/errors';
 import { DatasetVersions } from '../data/datasetVersions';
+import { checkGgufAdapter, convertPeftAdapter, type ImportedAdapter } from '../export/adapterImport';
 import { hashFile } from '../models/modelInspection';
 import { cpuLlamaRuntime } from '../models/llamaRuntime';
 import { projectDir } from '../paths';
@@ -190,6 +191,45 @@ export class TrainService implements ServiceImpl<Contract['train']> {
       })
       // Closed meanwhile (the database is gone): the next start finds the run interrupted.
       .catch(() => undefined);
+    return publicRun(this.store.get(run.id));
+  }
+
+  /**
+   * A LoRA trained elsewhere, for a library base: a PEFT adapter folder (converted to GGUF) or a GGUF adapter
+   * (checked and copied). It becomes a finished run of its own (no curve), so that Evaluate, Export and Test take it
+   * like any other; its dataset version is the project's newest, for the evaluation.
+   */
+  async importAdapter({ projectId, modelId, path }: { projectId: string; modelId: string; path: string }): Promise<TrainingRun> {
+    const project = this.projects.get({ id: projectId });
+    const model = this.models.get(modelId);
+    if (model.fileState !== 'ok') throw new ToolTuneError('conflict', `The base file is ${model.fileState}: ${model.path}`);
+    if (!existsSync(path)) throw new ToolTuneError('not-found', `No adapter at ${path}.`);
+    const peft = statSync(path).isDirectory();
+    if (!peft && !path.endsWith('.gguf')) throw new ToolTuneError('invalid-input', `${path}: give a PEFT adapter folder (adapter_config.json + adapter_model.safetensors) or a GGUF adapter.`);
+    const version = this.versions.list(projectId)[0];
+    const scratch = join(projectDir(this.options.dataDir, project.id), 'runs', `.import-${randomUUID().slice(0, 8)}.gguf`);
+    mkdirSync(dirname(scratch), { recursive: true });
+    let imported: ImportedAdapter;
+    try {
+      imported = peft ? convertPeftAdapter(path, model.path, scratch) : checkGgufAdapter(path, model.path);
+    } catch (error) {
+      rmSync(scratch, { force: true });
+      throw error;
+    }
+    const settings: TrainSettings = { ...defaultTrainSettings(model.info), rank: imported.rank, alpha: imported.alpha, targets: imported.targets };
+    const run = this.store.create({
+      projectId: project.id,
+      modelId: model.id,
+      versionId: version?.id ?? null,
+      settings,
+      dir: (seq, id) => join(projectDir(this.options.dataDir, project.id), 'runs', `run-${seq}-${id.slice(0, 8)}`),
+    });
+    mkdirSync(run.dir, { recursive: true });
+    const adapter = join(run.dir, ADAPTER_FILE);
+    if (peft) renameSync(scratch, adapter);
+    else copyFileSync(path, adapter);
+    this.store.finish(run.id, { state: 'done', message: `Imported: ${imported.source}.`, artifacts: [{ kind: 'adapter', path: adapter, step: 0, sha256: await hashFile(adapter) }] });
+    this.changed(project.id);
     return publicRun(this.store.get(run.id));
   }
 

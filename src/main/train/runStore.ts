@@ -99,7 +99,7 @@ export class RunStore {
     return (this.db.prepare(`${SELECT} WHERE j.state = 'running'`).all() as RunDbRow[]).map(toRun);
   }
 
-  create(run: { projectId: string; modelId: string; versionId: string; settings: TrainSettings; dir: (seq: number, id: string) => string }): StoredRun {
+  create(run: { projectId: string; modelId: string; versionId: string | null; settings: TrainSettings; dir: (seq: number, id: string) => string }): StoredRun {
     const id = randomUUID();
     const jobId = randomUUID();
     const now = new Date().toISOString();

@@ -195,6 +195,11 @@ export const trainContract = {
   hardware: method<Record<string, never>, HardwareInfo>(schema.empty()),
   /** Asks the trainer to stop: it finishes the current window, writes a checkpoint and exits. */
   stop: method<{ runId: string }, TrainingRun>(runId),
+  /**
+   * A LoRA trained elsewhere for a library base, as a finished run: a PEFT folder (adapter_config.json +
+   * adapter_model.safetensors, converted to GGUF) or a GGUF adapter. DoRA and modules_to_save are refused.
+   */
+  importAdapter: method<{ projectId: string; modelId: string; path: string }, TrainingRun>(schema.object({ projectId: id, modelId: id, path: schema.string(4096, 1) })),
   /** Continues a stopped or interrupted run from its newest checkpoint with the same settings. */
   resume: method<{ runId: string }, TrainingRun>(runId),
   runs: method<{ projectId: string }, TrainingRun[]>(schema.object({ projectId: id })),
