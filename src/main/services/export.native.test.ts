@@ -188,12 +188,32 @@ describe.skipIf(binDir === null)('Export service on a Demo run (native)', () => 
     }
   }, 120_000);
 
-  it('export create / export list / the export shorthand in the CLI', () => {
+  it('export create / export list / the export shorthand in the CLI, with the training configs for bigger machines', async () => {
     const out = mkdtempSync(join(tmpdir(), 'cli-export-'));
-    const created = runCli(t.dataDir, 'export', 'create', '--project', 'Demo', '--run', '1', '--quant', 'Q8_0', '--package', 'gguf,ollama', '--skip-gate', '--threads', '2', '--out', out, '--json');
+    const noRepo = runCli(t.dataDir, 'export', 'create', '--project', 'Demo', '--package', 'axolotl', '--out', out);
+    expect(noRepo.status).toBe(4);
+    expect(noRepo.stderr).toContain("The axolotl configs need the base's Hugging Face repository");
+    const created = runCli(t.dataDir, 'export', 'create', '--project', 'Demo', '--run', '1', '--quant', 'Q8_0', '--package', 'gguf,ollama,llamafactory,axolotl', '--hf-repo', 'Qwen/Qwen2.5-0.5B-Instruct', '--skip-gate', '--threads', '2', '--out', out, '--json');
     expect(created.status, created.stderr).toBe(0);
     const record = JSON.parse(created.stdout) as ExportRecord;
-    expect(record.files.map((f) => f.name).sort()).toEqual(['README.md', 'SHA256SUMS', 'demo-run1-Q8_0.gguf', 'ollama/Modelfile.Q8_0']);
+    expect(record.files.map((f) => f.name).sort()).toEqual([
+      'README.md',
+      'SHA256SUMS',
+      'axolotl/axolotl.yaml',
+      'axolotl/data/demo-run1.eval.jsonl',
+      'axolotl/data/demo-run1.train.jsonl',
+      'demo-run1-Q8_0.gguf',
+      'llamafactory/data/dataset_info.json',
+      'llamafactory/data/demo-run1.eval.sharegpt.jsonl',
+      'llamafactory/data/demo-run1.train.sharegpt.jsonl',
+      'llamafactory/llamafactory.yaml',
+      'ollama/Modelfile.Q8_0',
+    ]);
+    const version = (await t.api.data.versions({ projectId: demo.id }))[0]!;
+    const lines = (name: string) => readFileSync(join(record.dir, name), 'utf8').trim().split('\n').length;
+    expect(lines('axolotl/data/demo-run1.train.jsonl')).toBe(version.trainCount);
+    expect(lines('llamafactory/data/demo-run1.eval.sharegpt.jsonl')).toBe(version.evalCount);
+    expect(readFileSync(join(record.dir, 'README.md'), 'utf8')).toContain('cd llamafactory && llamafactory-cli train llamafactory.yaml');
     expect(record.dir.startsWith(out)).toBe(true);
     expect(created.stderr).toMatch(/Writes about [\d.]+ MiB/);
 

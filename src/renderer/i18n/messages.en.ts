@@ -444,7 +444,7 @@ export const en = {
   "evaluate.intro": "Each eval case is answered by the model as it would answer in llama-server or Ollama, and checked with BFCL's rules: the exact function name, required and unknown parameters, types and values.",
   "evaluate.form.title": "Run an evaluation",
   "evaluate.form.noRuns": "Finish a training run first: the evaluation compares its base with the tuned model.",
-  "evaluate.form.run": "Run",
+  "evaluate.form.run": "Run or export",
   "evaluate.form.variants": "Variants",
   "evaluate.form.threads": "CPU threads",
   "evaluate.form.threadsDefault": "cores − 1",
@@ -530,4 +530,5 @@ export const en = {
   "export.package.llamafactory": "LLaMA-Factory config with the dataset (for bigger machines)",
   "export.package.axolotl": "Axolotl config with the dataset (for bigger machines)",
   "export.form.hfRepo": "Hugging Face repository of the base (for the training configs; empty: the catalogue's)",
+  "evaluate.form.export": "Export {name}: every file ({quants}) next to base and tuned",
 } as const satisfies Record<string, string>;

@@ -447,7 +447,7 @@ export const zhCN: Messages = {
   "evaluate.intro": "每个评估用例都由模型像在 llama-server 或 Ollama 中那样作答，并按 BFCL 规则检查：函数名完全一致、必填与未知参数、类型和取值。",
   "evaluate.form.title": "运行评估",
   "evaluate.form.noRuns": "请先完成一次训练：评估会比较它的基础模型和微调后的模型。",
-  "evaluate.form.run": "训练运行",
+  "evaluate.form.run": "训练运行或导出",
   "evaluate.form.variants": "变体",
   "evaluate.form.threads": "CPU 线程",
   "evaluate.form.threadsDefault": "核心数 − 1",
@@ -533,4 +533,5 @@ export const zhCN: Messages = {
   "export.package.llamafactory": "LLaMA-Factory 配置及数据集（用于更大的机器）",
   "export.package.axolotl": "Axolotl 配置及数据集（用于更大的机器）",
   "export.form.hfRepo": "基础模型的 Hugging Face 仓库（用于训练配置；留空：使用模型目录中的）",
+  "evaluate.form.export": "导出 {name}：每个文件（{quants}）与基础模型和微调模型对比",
 };

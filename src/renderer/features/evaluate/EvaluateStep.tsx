@@ -4,7 +4,9 @@ import { RUN_VARIANTS } from '../../../shared/contract';
 import { ErrorMessage } from '../../components/ErrorMessage';
 import { useJobProgress } from '../../app/useJobProgress';
 import { useT } from '../../i18n/I18nProvider';
+import { useExports, useLiveExportQueries } from '../export/queries';
 import { useRuns } from '../train/queries';
+import { ExportScores } from './ExportScores';
 import { FailureBrowser } from './FailureBrowser';
 import { useCancelJob, useEvalResult, useEvalResults, useLiveEvalQueries, useStartEvaluation } from './queries';
 import { ScoreTable } from './ScoreTable';
@@ -35,9 +37,16 @@ export function EvaluateStep({ project }: { project: ProjectSummary }) {
   const start = useStartEvaluation();
   const cancel = useCancelJob();
   const ids = { run: useId(), threads: useId(), parallel: useId(), maxTokens: useId() };
+  useLiveExportQueries(projectId);
+  const exports = useExports(projectId);
   const finished = (runs.data ?? []).filter((run) => run.state === 'done');
+  const exported = (exports.data ?? []).filter((e) => e.state === 'done' && e.quants.length > 0);
   const [runChoice, setRunChoice] = useState<string | null>(null);
-  const runId = runChoice ?? finished[0]?.id ?? null;
+  // an export is chosen as `export:<id>`: every file of it is evaluated next to its run's base and tuned
+  const exportId = runChoice?.startsWith('export:') ? runChoice.slice('export:'.length) : null;
+  const runId = exportId !== null ? null : (runChoice ?? finished[0]?.id ?? null);
+  const exportJob = exportId !== null ? (results.data ?? []).find((r) => r.exportId === exportId)?.jobId : undefined;
+  const exportResults = exportJob !== undefined ? (results.data ?? []).filter((r) => r.jobId === exportJob) : [];
   const [variants, setVariants] = useState<RunVariant[]>([...RUN_VARIANTS]);
   const [threads, setThreads] = useState('');
   const [parallel, setParallel] = useState('2');
@@ -52,13 +61,12 @@ export function EvaluateStep({ project }: { project: ProjectSummary }) {
   const detail = useEvalResult(projectId, browsed?.id ?? null);
 
   function evaluate() {
-    if (runId === null) return;
+    if (runId === null && exportId === null) return;
     const count = (text: string) => (/^\d+$/.test(text) ? Number(text) : undefined);
     start.mutate(
       {
         projectId,
-        runId,
-        variants,
+        ...(exportId !== null ? { exportId } : { runId: runId!, variants }),
         ...(count(threads) ? { threads: count(threads) } : {}),
         ...(count(parallel) ? { parallel: count(parallel) } : {}),
         ...(count(maxTokens) ? { maxTokens: count(maxTokens) } : {}),
@@ -86,14 +94,19 @@ export function EvaluateStep({ project }: { project: ProjectSummary }) {
             }}
           >
             <label htmlFor={ids.run}>{t('evaluate.form.run')}</label>
-            <select id={ids.run} value={runId ?? ''} onChange={(event) => setRunChoice(event.target.value)}>
+            <select id={ids.run} value={runChoice ?? runId ?? ''} onChange={(event) => setRunChoice(event.target.value)}>
               {finished.map((run) => (
                 <option key={run.id} value={run.id}>
                   {t('train.runs.name', { seq: run.seq })}
                 </option>
               ))}
+              {exported.map((e) => (
+                <option key={e.id} value={`export:${e.id}`}>
+                  {t('evaluate.form.export', { name: e.name, quants: e.quants.join(', ') })}
+                </option>
+              ))}
             </select>
-            <fieldset>
+            <fieldset hidden={exportId !== null}>
               <legend>{t('evaluate.form.variants')}</legend>
               {RUN_VARIANTS.map((variant) => (
                 <label key={variant}>
@@ -114,7 +127,7 @@ export function EvaluateStep({ project }: { project: ProjectSummary }) {
             <input id={ids.maxTokens} inputMode="numeric" value={maxTokens} onChange={(event) => setMaxTokens(event.target.value)} />
             <p className="hint">{t('evaluate.form.decoding')}</p>
             <div className="actions">
-              <button type="submit" disabled={running || variants.length === 0 || start.isPending}>
+              <button type="submit" disabled={running || (exportId === null && variants.length === 0) || start.isPending}>
                 {t('evaluate.form.start')}
               </button>
               {running && jobId !== null && (
@@ -135,7 +148,13 @@ export function EvaluateStep({ project }: { project: ProjectSummary }) {
         <ErrorMessage error={start.error ?? cancel.error ?? runs.error ?? results.error} />
       </section>
 
-      {(latest.base ?? latest.tuned) && (
+      {exportResults.length > 0 && (
+        <section className="panel-card" aria-labelledby="evaluate-export-title">
+          <h3 id="evaluate-export-title">{t('evaluate.scores.title')}</h3>
+          <ExportScores projectId={projectId} results={exportResults} />
+        </section>
+      )}
+      {exportId === null && (latest.base ?? latest.tuned) && (
         <section className="panel-card" aria-labelledby="evaluate-scores-title">
           <h3 id="evaluate-scores-title">{t('evaluate.scores.title')}</h3>
           <ul className="hint">
@@ -159,7 +178,7 @@ export function EvaluateStep({ project }: { project: ProjectSummary }) {
         </section>
       )}
       <ErrorMessage error={detail.error} />
-      {detail.data && <FailureBrowser key={detail.data.id} projectId={projectId} result={detail.data} />}
+      {exportId === null && detail.data && <FailureBrowser key={detail.data.id} projectId={projectId} result={detail.data} />}
     </section>
   );
 }

@@ -1,14 +1,12 @@
 import type { EvalResultSummary, ExportRecord } from '../../../shared/contract';
 import { useT } from '../../i18n/I18nProvider';
-import { formatDelta, formatMetric } from '../evaluate/metricFormat';
+import { ExportScores } from '../evaluate/ExportScores';
 
 const mib = (bytes: number) => `${(bytes / 1024 ** 2).toFixed(1)} MiB`;
 
 /** One export: its folder, files with hashes, the tensors that kept another type, and the quality gate's scores next to base and tuned. */
 export function ExportCard({ record, gate }: { record: ExportRecord; gate: EvalResultSummary[] }) {
   const t = useT();
-  const tuned = gate.find((r) => r.variant === 'tuned');
-  const ordered = [...gate].sort((a, b) => rank(a) - rank(b));
   return (
     <section className="panel-card export-card" aria-label={t('export.card.title', { name: record.name })}>
       <h3>
@@ -19,34 +17,7 @@ export function ExportCard({ record, gate }: { record: ExportRecord; gate: EvalR
         {record.seconds !== null ? ` · ${Math.round(record.seconds)} s` : ''}
       </p>
       {record.message && <p className="hint">{record.message}</p>}
-      {gate.length > 0 && (
-        <table className="run-table" aria-label={t('export.gate.title')}>
-          <caption>{t('export.gate.title')}</caption>
-          <thead>
-            <tr>
-              <th>{t('export.gate.model')}</th>
-              <th>{t('evaluate.metric.exactCall')}</th>
-              <th>{t('evaluate.metric.functionName')}</th>
-              <th>{t('evaluate.metric.arguments')}</th>
-              <th>{t('export.gate.drop')}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {ordered.map((result) => {
-              const delta = result.variant === 'export' && tuned ? formatDelta(tuned.scores.overall.exactCall, result.scores.overall.exactCall, 'exactCall') : null;
-              return (
-                <tr key={result.id} data-testid={`gate-${result.output ?? result.variant}`}>
-                  <td>{result.variant === 'export' ? result.output : t(`evaluate.variant.${result.variant === 'base' ? 'base' : 'tuned'}`)}</td>
-                  <td>{formatMetric(result.scores.overall.exactCall, 'exactCall')}</td>
-                  <td>{formatMetric(result.scores.overall.functionName, 'functionName')}</td>
-                  <td>{formatMetric(result.scores.overall.arguments, 'arguments')}</td>
-                  <td className={delta === null || delta.better === null ? undefined : delta.better ? 'delta-better' : 'delta-worse'}>{delta?.text ?? ''}</td>
-                </tr>
-              );
-            })}
-          </tbody>
-        </table>
-      )}
+      {gate.length > 0 && <ExportScores projectId={record.projectId} results={gate} />}
       {record.files.length > 0 && (
         <table className="run-table" aria-label={t('export.files.title')}>
           <thead>
@@ -94,9 +65,4 @@ export function ExportCard({ record, gate }: { record: ExportRecord; gate: EvalR
       )}
     </section>
   );
-}
-
-/** Base, tuned, then the files in the order they were written. */
-function rank(result: EvalResultSummary): number {
-  return result.variant === 'base' ? 0 : result.variant === 'tuned' ? 1 : 2;
 }
