@@ -531,4 +531,10 @@ export const en = {
   "export.package.axolotl": "Axolotl config with the dataset (for bigger machines)",
   "export.form.hfRepo": "Hugging Face repository of the base (for the training configs; empty: the catalogue's)",
   "evaluate.form.export": "Export {name}: every file ({quants}) next to base and tuned",
+  "train.import.title": "Bring back a LoRA trained elsewhere",
+  "train.import.hint": "A PEFT adapter folder (adapter_config.json and adapter_model.safetensors, trained with LLaMA-Factory, Axolotl or PEFT on this base's Hugging Face original) is converted to GGUF; a GGUF adapter is checked against the base. It becomes a finished run to evaluate, export and chat with. DoRA and modules_to_save cannot be converted.",
+  "train.import.noBase": "Choose the base the adapter was trained for first.",
+  "train.import.path": "Adapter folder or .gguf file",
+  "train.import.start": "Import for {base}",
+  "train.import.done": "Imported as run {seq}.",
 } as const satisfies Record<string, string>;

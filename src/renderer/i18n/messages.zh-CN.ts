@@ -534,4 +534,10 @@ export const zhCN: Messages = {
   "export.package.axolotl": "Axolotl 配置及数据集（用于更大的机器）",
   "export.form.hfRepo": "基础模型的 Hugging Face 仓库（用于训练配置；留空：使用模型目录中的）",
   "evaluate.form.export": "导出 {name}：每个文件（{quants}）与基础模型和微调模型对比",
+  "train.import.title": "导入在别处训练的 LoRA",
+  "train.import.hint": "PEFT 适配器文件夹（adapter_config.json 与 adapter_model.safetensors，用 LLaMA-Factory、Axolotl 或 PEFT 在该基础模型的 Hugging Face 原版上训练）会被转换为 GGUF；GGUF 适配器会与基础模型逐一核对。导入后成为一次已完成的训练，可评估、导出和对话。DoRA 与 modules_to_save 无法转换。",
+  "train.import.noBase": "请先选择该适配器所对应的基础模型。",
+  "train.import.path": "适配器文件夹或 .gguf 文件",
+  "train.import.start": "为 {base} 导入",
+  "train.import.done": "已导入为第 {seq} 次训练。",
 };

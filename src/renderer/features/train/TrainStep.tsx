@@ -5,6 +5,7 @@ import { useT } from '../../i18n/I18nProvider';
 import { BasePanel } from './BasePanel';
 import { GetModelPanel } from './GetModelPanel';
 import { HardwarePanel } from './HardwarePanel';
+import { ImportAdapterPanel } from './ImportAdapterPanel';
 import { useLiveTrainQueries, useRun, useRuns } from './queries';
 import { RunForm } from './RunForm';
 import { RunList } from './RunList';
@@ -30,6 +31,7 @@ export function TrainStep({ project }: { project: ProjectSummary }) {
           <BasePanel projectId={projectId} />
           <GetModelPanel />
           <RunForm projectId={projectId} onStarted={setSelected} />
+          <ImportAdapterPanel projectId={projectId} onImported={setSelected} />
           <HardwarePanel />
         </div>
         <div className="train-runs">

@@ -161,3 +161,8 @@ export function useResumeRun(projectId: string) {
   const api = useApi();
   return useRunMutation(projectId, (runId: string) => api.train.resume({ runId }));
 }
+
+export function useImportAdapter(projectId: string) {
+  const api = useApi();
+  return useRunMutation(projectId, (params: { modelId: string; path: string }) => api.train.importAdapter({ projectId, ...params }));
+}
