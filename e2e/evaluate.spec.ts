@@ -96,7 +96,7 @@ test('exports the Demo run: merged F16 and Q8_0 files, packages, and the quality
   const estimate = page.getByRole('status', { name: 'Size estimate' });
   await expect(estimate).toContainText(/Writes about [\d.]+ MiB/);
   await expect(estimate).toContainText('F16');
-  await page.getByRole('button', { name: 'Export', exact: true }).click();
+  await page.getByRole('button', { name: 'Start export' }).click();
   await expect(page.getByTestId('export-state')).toHaveText('Done', { timeout: 12 * 60_000 });
 
   const card = page.getByRole('region', { name: 'Export demo-run1' });

@@ -503,7 +503,7 @@ export const en = {
   "export.form.packages": "Packages",
   "export.form.gate": "Quality gate: evaluate every file next to base and tuned",
   "export.form.estimate": "Estimate sizes",
-  "export.form.start": "Export",
+  "export.form.start": "Start export",
   "export.package.gguf": "Merged GGUF files",
   "export.package.adapter": "Adapter with its base (applied at run time)",
   "export.package.ollama": "Ollama Modelfiles with the tool template",

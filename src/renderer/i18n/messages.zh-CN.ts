@@ -506,7 +506,7 @@ export const zhCN: Messages = {
   "export.form.packages": "打包内容",
   "export.form.gate": "质量关卡：与基础模型和微调模型一起评估每个文件",
   "export.form.estimate": "估算大小",
-  "export.form.start": "导出",
+  "export.form.start": "开始导出",
   "export.package.gguf": "合并后的 GGUF 文件",
   "export.package.adapter": "适配器及其基础模型（运行时加载）",
   "export.package.ollama": "带工具模板的 Ollama Modelfile",
