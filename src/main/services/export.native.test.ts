@@ -1,5 +1,6 @@
 import { existsSync, mkdtempSync, readdirSync, readFileSync, renameSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -227,6 +228,25 @@ describe.skipIf(binDir === null)('Export service on a Demo run (native)', () => 
     const unknown = runCli(t.dataDir, 'export', 'create', '--project', 'Demo', '--quant', 'Q3_XS', '--out', out);
     expect(unknown.status).toBe(2);
     expect(unknown.stderr).toContain('--quant takes a comma-separated list of Q4_K_M, Q5_K_M, Q6_K, Q8_0, F16 (not "Q3_XS")');
+  }, 120_000);
+
+  it('a quantized base: warned before the export and in its README, re-quantized with --allow-requantize', async () => {
+    const base = (await t.api.models.projectBase({ projectId: demo.id }))!;
+    const q8Base = join(t.dataDir, 'demo-q8_0.gguf');
+    const quantized = spawnSync(join(binDir!, 'llama-quantize'), [base.path, q8Base, 'Q8_0', '2'], { encoding: 'utf8' });
+    expect(quantized.status, quantized.stderr).toBe(0);
+    const q8 = await t.api.models.add({ path: q8Base });
+    const adapter = (await t.api.train.runs({ projectId: demo.id })).find((r) => r.id === runId)!.artifacts.find((a) => a.kind === 'adapter')!;
+    // the run's adapter fits the quantized copy: the same shapes
+    const run = await t.api.train.importAdapter({ projectId: demo.id, modelId: q8.id, path: adapter.path });
+    const estimate = await t.api.export.estimate({ projectId: demo.id, runId: run.id, quants: ['Q8_0'] });
+    expect(estimate.warnings[0]).toMatch(/^The base is quantized \(Q8_0\): the merge dequantizes the adapted tensors .* merge into an F16 or BF16 base/);
+    const started = await t.api.export.start({ projectId: demo.id, runId: run.id, quants: ['Q8_0'], packages: ['gguf'], gate: false });
+    const job = await t.services.exports.whenSettled(started.jobId);
+    expect(job.state, job.message ?? '').toBe('done');
+    const record = await t.api.export.get({ exportId: started.exportId });
+    expect(record.warnings).toEqual(estimate.warnings);
+    expect(readFileSync(join(record.dir, 'README.md'), 'utf8')).toContain('The base is quantized (Q8_0)');
   }, 120_000);
 
   it('stops on a full disk before writing, and cancels leaving nothing', async () => {
