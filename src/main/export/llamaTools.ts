@@ -18,9 +18,12 @@ export class ToolCancelledError extends Error {
 /** Lines kept for an error message. */
 const TAIL_LINES = 12;
 
-/** A tensor done: quantize prints `[  12/ 291] blk.0.attn_q.weight …`, export-lora `copy_tensor :  name …` or `merge_tensor : name …`. */
+/**
+ * A tensor started: quantize prints `[  12/ 291] blk.0.attn_q.weight …`, export-lora `copy_tensor :  name …` or
+ * `merge_tensor : name [shape]` (its other `merge_tensor :` lines are details of the same tensor).
+ */
 function tensorDone(tool: LlamaTool, line: string): boolean {
-  return tool === 'llama-quantize' ? /^\[\s*\d+\/\s*\d+\]/.test(line) : /^(copy_tensor|merge_tensor) :\s+\S/.test(line);
+  return tool === 'llama-quantize' ? /^\[\s*\d+\/\s*\d+\]/.test(line) : /^(copy_tensor|merge_tensor) :\s+[\w.]+ \[/.test(line);
 }
 
 /**

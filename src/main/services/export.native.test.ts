@@ -82,8 +82,15 @@ describe.skipIf(binDir === null)('Export service on a Demo run (native)', () => 
   }, 60_000);
 
   it('merges, quantizes and packages a run; every file is listed with its hash and keeps the chat template', async () => {
+    const progress: Array<{ done: number; total: number }> = [];
+    const stop = t.api.jobs.on('progress', (p) => p.kind === 'export' && progress.push({ done: p.done, total: p.total }));
     const started = await t.api.export.start({ projectId: demo.id, runId, quants: ['F16', 'Q8_0', 'Q4_K_M'], threads: 2 });
     const job = await t.services.exports.whenSettled(started.jobId);
+    stop();
+    // one step per tensor the tools write (the merge and each type), counted from their own log lines
+    expect(progress.length).toBeGreaterThan(3);
+    expect(progress.every((p) => p.done <= p.total)).toBe(true);
+    expect(progress.at(-1)).toEqual({ done: job.total, total: job.total });
     expect(job.state, job.message ?? '').toBe('done');
     expect(job.message).toBeNull();
     record = await t.api.export.get({ exportId: started.exportId });
