@@ -7,6 +7,7 @@ import { resolve } from 'node:path';
 import type { Api, ExportPackage, ExportParams, ExportRecord, QuantType } from '../../shared/contract';
 import { EXPORT_PACKAGES, QUANT_TYPES } from '../../shared/contract';
 import { ToolTuneError } from '../../shared/errors';
+import { formatBytes } from '../../shared/units';
 import { OutcomeError, projectByName, requireFlag, UsageError, wholeNumberFlag, type Output, type ParsedArgs } from './commandSupport';
 import { EXIT } from './exitCodes';
 import { modelById } from './trainCommands';
@@ -30,11 +31,9 @@ function runFlag(args: ParsedArgs): { seq: number; step?: number } | undefined {
   return { seq: Number(match[1]), ...(match[2] !== undefined ? { step: Number(match[2]) } : {}) };
 }
 
-const sizeText = (bytes: number) => `${(bytes / 1024 ** 2).toFixed(1)} MiB`;
-
 function recordLines(record: ExportRecord): string[] {
   const lines = [`${record.name}\t${record.state}\t${record.dir}${record.message ? `\t${record.message}` : ''}`];
-  for (const file of record.files) lines.push(`  ${file.name}\t${sizeText(file.bytes)}${file.sha256 ? `\t${file.sha256}` : ''}`);
+  for (const file of record.files) lines.push(`  ${file.name}\t${formatBytes(file.bytes)}${file.sha256 ? `\t${file.sha256}` : ''}`);
   return lines;
 }
 
@@ -59,7 +58,7 @@ async function createExport(api: Api, args: ParsedArgs, output: Output, packageF
 
   const estimate = await api.export.estimate(params);
   for (const warning of estimate.warnings) output.err(`note: ${warning}`);
-  output.err(`Writes about ${sizeText(estimate.totalBytes)} (${sizeText(estimate.freeBytes)} free).`);
+  output.err(`Writes about ${formatBytes(estimate.totalBytes)} (${formatBytes(estimate.freeBytes)} free).`);
   const { jobId, exportId } = await api.export.start(params);
   let lastMessage = '';
   const job = await waitForJob(api, jobId, (progress) => {

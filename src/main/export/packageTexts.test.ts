@@ -49,7 +49,7 @@ describe('package texts', () => {
     expect(card).toContain('A tool-calling fine-tune of **ToolTune Demo** made with ToolTune 1.2.3 (project "Demo").');
     expect(card).toContain('- Base license: not stated in the base file: check the model page before you share this');
     expect(card).toContain('- Run 1, checkpoint at step 40');
-    expect(card).toContain('| `demo-run1-Q8_0.gguf` | Q8_0 | 20.0 MiB |');
+    expect(card).toContain('| `demo-run1-Q8_0.gguf` | Q8_0 | 20 MiB |');
     expect(card).toContain('cd ollama && ollama create demo-run1:q8_0 -f Modelfile.Q8_0');
     expect(card).toContain('- Q4_K_M: `blk.0.attn_q.weight` → Q5_0');
     expect(card).toContain('## LM Studio');

@@ -5,6 +5,7 @@
  */
 import type { ExportFile, QuantFallback, QuantType } from '../../shared/contract/export';
 import type { Scores } from '../../shared/eval/metrics';
+import { formatBytes } from '../../shared/units';
 
 export interface PackageFacts {
   name: string;
@@ -52,10 +53,6 @@ export function percent(value: number | null | undefined): string {
   return value === null || value === undefined ? '–' : `${(value * 100).toFixed(1)}%`;
 }
 
-function sizeText(bytes: number): string {
-  return bytes >= 1024 ** 3 ? `${(bytes / 1024 ** 3).toFixed(2)} GiB` : `${(bytes / 1024 ** 2).toFixed(1)} MiB`;
-}
-
 /** The scores section, written once the quality gate ran: one row per evaluated variant. */
 export function scoresSection(rows: ReadonlyArray<{ label: string; scores: Scores }>): string {
   if (rows.length === 0) return '';
@@ -80,7 +77,7 @@ export function readmeCard(facts: PackageFacts, scores = ''): string {
   }
   if (facts.adapterSha256 !== null) lines.push(`- Adapter sha256: \`${facts.adapterSha256}\``);
   lines.push('', '## Files', '', '| File | Type | Size |', '|---|---|---|');
-  for (const file of facts.files) lines.push(`| \`${file.name}\` | ${file.quant ?? file.role} | ${sizeText(file.bytes)} |`);
+  for (const file of facts.files) lines.push(`| \`${file.name}\` | ${file.quant ?? file.role} | ${formatBytes(file.bytes)} |`);
   lines.push('', 'Check them with `sha256sum -c SHA256SUMS`.', '');
   const commands = llamaServerCommands(facts.files);
   if (commands.length > 0) lines.push('## llama.cpp', '', '```sh', ...commands, '```', '');

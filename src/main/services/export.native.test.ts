@@ -58,6 +58,7 @@ describe.skipIf(binDir === null)('Export service on a Demo run (native)', () => 
   let runId: string;
   let record: ExportRecord;
   let gate: EvalResultSummary[];
+  let estimated: Map<string, number>;
 
   beforeAll(async () => {
     t = await createTempServices();
@@ -71,6 +72,7 @@ describe.skipIf(binDir === null)('Export service on a Demo run (native)', () => 
 
   it('estimates the sizes with llama-quantize and says which tensors fall back', async () => {
     const estimate = await t.api.export.estimate({ projectId: demo.id, runId, quants: ['Q4_K_M', 'Q8_0'] });
+    estimated = new Map(estimate.files.map((f) => [f.quant, f.bytes]));
     expect(estimate.files.map((f) => f.quant)).toEqual(['Q4_K_M', 'Q8_0']);
     const [q4, q8] = estimate.files.map((f) => f.bytes);
     expect(q4).toBeGreaterThan(1024 * 1024);
@@ -128,6 +130,11 @@ describe.skipIf(binDir === null)('Export service on a Demo run (native)', () => 
       expect(getOptionalString(meta, 'general.name')).toBe('demo-run1');
       expect(getOptionalString(meta, 'tooltune.base_sha256')).toBe(base.sha256);
       expect(getOptionalString(meta, 'tooltune.dataset_version')).toBe('v1');
+    }
+    // the estimate before was right to 1%
+    for (const quant of ['Q4_K_M', 'Q8_0']) {
+      const written = record.files.find((f) => f.name === `demo-run1-${quant}.gguf`)!.bytes;
+      expect(Math.abs(estimated.get(quant)! - written) / written, quant).toBeLessThan(0.01);
     }
     expect(record.fallbacks.filter((f) => f.quant === 'Q4_K_M').length).toBeGreaterThan(0);
     expect(record.fallbacks.every((f) => !/^Q\d_K$/.test(f.type))).toBe(true);

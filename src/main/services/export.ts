@@ -73,6 +73,8 @@ interface ExportPlan {
   /** Tensors whose rows a K-quant cannot hold (they fall back to another type). */
   narrowTensors: string[];
   tensorCount: number;
+  /** Bytes of the base's header (metadata and tensor infos). */
+  headerBytes: number;
 }
 
 function freeBytesOf(dir: string): number {
@@ -122,12 +124,12 @@ export class ExportService implements ServiceImpl<Contract['export']> {
     const plan = this.plan(params);
     const binDir = this.binDir();
     const files: ExportEstimate['files'] = [];
-    for (const quant of plan.quants) {
-      files.push({ quant, bytes: await quantizedSize(binDir, plan.base.path, quant, plan.requantize ? ['--allow-requantize'] : []) });
-    }
+    // the dry run counts tensor data; every file also carries the base's metadata (the vocabulary: megabytes)
+    const size = async (quant: QuantType) => plan.headerBytes + (await quantizedSize(binDir, plan.base.path, quant, plan.requantize ? ['--allow-requantize'] : []));
+    for (const quant of plan.quants) files.push({ quant, bytes: await size(quant) });
     const adapterBytes = plan.packages.includes('adapter') ? statSync(plan.adapter.path).size + plan.base.sizeBytes : 0;
     // the merged F16 file exists while the quantized ones are written
-    const mergedBytes = plan.quants.length > 0 ? await quantizedSize(binDir, plan.base.path, 'F16', plan.requantize ? ['--allow-requantize'] : []) : 0;
+    const mergedBytes = plan.quants.length > 0 ? await size('F16') : 0;
     const totalBytes = files.reduce((sum, f) => sum + f.bytes, 0) + adapterBytes + mergedBytes;
     return { files, adapterBytes, totalBytes, freeBytes: (this.options.freeBytes ?? freeBytesOf)(plan.outDir), warnings: plan.warnings };
   }
@@ -265,6 +267,7 @@ export class ExportService implements ServiceImpl<Contract['export']> {
       warnings,
       narrowTensors,
       tensorCount: header.tensors.length,
+      headerBytes: header.dataOffset,
     };
   }
 

@@ -1,8 +1,7 @@
 import type { EvalResultSummary, ExportRecord } from '../../../shared/contract';
 import { useT } from '../../i18n/I18nProvider';
 import { ExportScores } from '../evaluate/ExportScores';
-
-const mib = (bytes: number) => `${(bytes / 1024 ** 2).toFixed(1)} MiB`;
+import { formatBytes } from '../train/format';
 
 /** One export: its folder, files with hashes, the tensors that kept another type, and the quality gate's scores next to base and tuned. */
 export function ExportCard({ record, gate }: { record: ExportRecord; gate: EvalResultSummary[] }) {
@@ -35,7 +34,7 @@ export function ExportCard({ record, gate }: { record: ExportRecord; gate: EvalR
                   <code>{file.name}</code>
                 </td>
                 <td>{file.quant ?? file.role}</td>
-                <td>{mib(file.bytes)}</td>
+                <td>{formatBytes(file.bytes)}</td>
                 <td>
                   <code title={file.sha256 ?? ''}>{file.sha256 ? `${file.sha256.slice(0, 12)}…` : ''}</code>
                 </td>

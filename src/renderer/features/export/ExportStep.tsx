@@ -3,6 +3,7 @@ import { DEFAULT_EXPORT_PACKAGES, EXPORT_PACKAGES, MODEL_PACKAGES, QUANT_TYPES, 
 import { useJobProgress } from '../../app/useJobProgress';
 import { ErrorMessage } from '../../components/ErrorMessage';
 import { useT } from '../../i18n/I18nProvider';
+import { formatBytes } from '../train/format';
 import { useRuns } from '../train/queries';
 import { useCancelJob, useEvalResults, useLiveEvalQueries } from '../evaluate/queries';
 import { ExportCard } from './ExportCard';
@@ -17,8 +18,6 @@ const PACKAGE_LABELS = {
   llamafactory: 'export.package.llamafactory',
   axolotl: 'export.package.axolotl',
 } as const;
-
-const mib = (bytes: number) => `${(bytes / 1024 ** 2).toFixed(1)} MiB`;
 
 /** The Export step: merge a run's adapter, quantize, package for llama.cpp, Ollama and LM Studio, and check every file with the project's evaluation. */
 export function ExportStep({ project }: { project: ProjectSummary }) {
@@ -179,8 +178,8 @@ export function ExportStep({ project }: { project: ProjectSummary }) {
         {estimate.data && (
           <div className="export-estimate" role="status" aria-label={t('export.estimate.title')}>
             <p>
-              {t('export.estimate.total', { total: mib(estimate.data.totalBytes), free: mib(estimate.data.freeBytes) })}{' '}
-              {estimate.data.files.map((f) => `${f.quant} ${mib(f.bytes)}`).join(' · ')}
+              {t('export.estimate.total', { total: formatBytes(estimate.data.totalBytes), free: formatBytes(estimate.data.freeBytes) })}{' '}
+              {estimate.data.files.map((f) => `${f.quant} ${formatBytes(f.bytes)}`).join(' · ')}
             </p>
             {estimate.data.warnings.length > 0 && (
               <ul className="warnings">
