@@ -2,13 +2,8 @@
 // Makes sure a Chromium exists for the end-to-end tests, and says what it did:
 // Playwright's own download where the network allows it, else Debian's `chromium`
 // package when running as root.
-import { spawnSync } from 'node:child_process';
+import { aptInstall, run } from './apt-install.mjs';
 import { findChromium } from './browser-path.mjs';
-
-function run(command, args) {
-  console.log(`ensure-browser: running ${command} ${args.join(' ')}`);
-  return spawnSync(command, args, { stdio: 'inherit', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } }).status === 0;
-}
 
 const found = findChromium();
 if (found) {
@@ -20,11 +15,9 @@ if (process.env.TOOLTUNE_CHROMIUM) {
   process.exit(1);
 }
 console.log('ensure-browser: no Chromium found; trying to install one.');
-const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
-const hasApt = spawnSync('sh', ['-c', 'command -v apt-get'], { stdio: 'ignore' }).status === 0;
-if (isRoot && hasApt && run('apt-get', ['update', '-q']) && run('apt-get', ['install', '-y', '-q', 'chromium'])) {
+if (aptInstall('ensure-browser', ['chromium'])) {
   console.log(`ensure-browser: installed Debian's chromium: ${findChromium()}`);
-} else if (run('npx', ['playwright', 'install', 'chromium'])) {
+} else if (run('ensure-browser', 'npx', ['playwright', 'install', 'chromium'])) {
   console.log(`ensure-browser: installed Playwright's Chromium: ${findChromium()}`);
 }
 if (!findChromium()) {
