@@ -1,8 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Database } from 'better-sqlite3';
 import type { GenerateParams, ImportSummary, JobInfo, JobKind, JobState, SampleSource } from '../../shared/contract';
-import { findJobRow, jobRow, toJobInfo, type JobDbRow } from '../jobs/jobRecords';
-import { isProcessAlive } from '../processes';
+import { findJobRow, jobRow, markOrphanedJobsInterrupted, toJobInfo, type JobDbRow } from '../jobs/jobRecords';
 import { ToolTuneError } from '../../shared/errors';
 import type { EventHub } from '../transport/eventHub';
 import type { ImportFindings } from './dataWorkerProtocol';
@@ -11,7 +10,7 @@ import type { PreparedBatch } from './preparedSample';
 import type { SampleStore } from './sampleStore';
 
 /** The jobs this class runs; train jobs share the table but belong to the train service. */
-const DATA_KINDS = "kind IN ('generate', 'import')";
+const DATA_KINDS: readonly JobKind[] = ['generate', 'import'];
 
 /** Progress events per job: at most one per interval (the last one always goes out). */
 const PROGRESS_INTERVAL_MS = 100;
@@ -47,7 +46,7 @@ export class DataJobs {
     private readonly store: SampleStore,
     private readonly events: EventHub,
   ) {
-    this.markInterrupted();
+    markOrphanedJobsInterrupted(db, DATA_KINDS, 'ToolTune stopped while this job ran.');
   }
 
   get(jobId: string): JobInfo {
@@ -184,17 +183,6 @@ export class DataJobs {
 
   private emitProgress(jobId: string, projectId: string, kind: JobKind, done: number, total: number, state: Exclude<JobState, 'interrupted'>, message?: string): void {
     this.events.emit('jobs', 'progress', message === undefined ? { jobId, projectId, kind, done, total, state } : { jobId, projectId, kind, done, total, state, message });
-  }
-
-  /** Jobs left `running` by a process that is gone (a crash, a kill) are marked interrupted. */
-  private markInterrupted(): void {
-    const rows = this.db.prepare(`SELECT id, owner_pid FROM jobs WHERE state = 'running' AND ${DATA_KINDS}`).all() as Pick<JobDbRow, 'id' | 'owner_pid'>[];
-    const mark = this.db.prepare(
-      "UPDATE jobs SET state = 'interrupted', message = 'ToolTune stopped while this job ran.', updated_at = ? WHERE id = ?",
-    );
-    for (const row of rows) {
-      if (row.owner_pid === process.pid || !isProcessAlive(row.owner_pid)) mark.run(new Date().toISOString(), row.id);
-    }
   }
 
   private find(jobId: string): JobInfo | undefined {

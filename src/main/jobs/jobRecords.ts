@@ -2,6 +2,7 @@
 import type { Database } from 'better-sqlite3';
 import type { ImportSummary, JobInfo, JobKind, JobState } from '../../shared/contract';
 import { ToolTuneError } from '../../shared/errors';
+import { isProcessAlive } from '../processes';
 
 export interface JobDbRow {
   id: string;
@@ -43,4 +44,21 @@ export function jobRow(db: Database, jobId: string): JobDbRow {
   const row = findJobRow(db, jobId);
   if (!row) throw new ToolTuneError('not-found', `No job with id ${jobId}.`);
   return row;
+}
+
+/** Whether the job was marked interrupted meanwhile (the app closed while it ran): its end is then not written. */
+export function isJobInterrupted(db: Database, jobId: string): boolean {
+  return (db.prepare('SELECT state FROM jobs WHERE id = ?').pluck().get(jobId) as JobState | undefined) === 'interrupted';
+}
+
+/**
+ * Jobs of `kinds` left `running` by a process that is gone (a crash, a kill) or by this one (a restart in process)
+ * are marked interrupted with `message`; returns their ids.
+ */
+export function markOrphanedJobsInterrupted(db: Database, kinds: readonly JobKind[], message: string): string[] {
+  const rows = db.prepare(`SELECT id, owner_pid FROM jobs WHERE state = 'running' AND kind IN (${kinds.map(() => '?').join(', ')})`).all(...kinds) as Pick<JobDbRow, 'id' | 'owner_pid'>[];
+  const mark = db.prepare("UPDATE jobs SET state = 'interrupted', message = ?, updated_at = ? WHERE id = ?");
+  const orphaned = rows.filter((row) => row.owner_pid === process.pid || !isProcessAlive(row.owner_pid));
+  for (const row of orphaned) mark.run(message, new Date().toISOString(), row.id);
+  return orphaned.map((row) => row.id);
 }

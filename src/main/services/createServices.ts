@@ -63,7 +63,7 @@ export async function createServices(options: {
   const binDir = options.nativeBinDir !== undefined ? options.nativeBinDir : findNativeBinDir();
   const train = new TrainService(db, projects, models, events, { dataDir: options.dataDir, appVersion: options.version, binDir });
   const evaluate = new EvaluateService(db, projects, models, train, events);
-  const exports = new ExportService(db, projects, models, train, evaluate, events, {
+  const exports = new ExportService(db, projects, train, evaluate, events, {
     dataDir: options.dataDir,
     appVersion: options.version,
     binDir,

@@ -22,9 +22,9 @@ import { EvalCancelledError, evaluateCases, type Answerer } from '../eval/evalua
 import { chatCompletionsUrl } from '../net/chatCompletions';
 import { mostSimilarSamples } from '../eval/similarSamples';
 import { LocalModel } from '../inference/localModel';
-import { jobRow, toJobInfo, type JobDbRow } from '../jobs/jobRecords';
+import { isJobInterrupted, jobRow, markOrphanedJobsInterrupted, toJobInfo } from '../jobs/jobRecords';
+import { RunningJobs } from '../jobs/runningJobs';
 import { cpuLlamaRuntime } from '../models/llamaRuntime';
-import { isProcessAlive } from '../processes';
 import type { EventHub } from '../transport/eventHub';
 import type { ModelService } from './models';
 import type { ProjectService } from './projects';
@@ -105,7 +105,7 @@ function toSummary(row: Omit<ResultDbRow, 'cases_json'>): EvalResultSummary {
 
 export class EvaluateService implements ServiceImpl<Contract['evaluate']> {
   private readonly versions: DatasetVersions;
-  private readonly running = new Map<string, { abort: AbortController; settled: Promise<JobInfo> }>();
+  private readonly running: RunningJobs;
 
   constructor(
     private readonly db: Database,
@@ -115,7 +115,8 @@ export class EvaluateService implements ServiceImpl<Contract['evaluate']> {
     private readonly events: EventHub,
   ) {
     this.versions = new DatasetVersions(db);
-    this.markInterrupted();
+    this.running = new RunningJobs(db);
+    markOrphanedJobsInterrupted(db, ['evaluate'], 'ToolTune stopped while this evaluation ran; run it again.');
   }
 
   start(params: EvalParams): { jobId: string } {
@@ -129,23 +130,18 @@ export class EvaluateService implements ServiceImpl<Contract['evaluate']> {
          VALUES (?, ?, 'evaluate', 'running', 0, ?, ?, ?, ?, ?)`,
       )
       .run(jobId, plan.projectId, total, JSON.stringify(withoutKey(params)), process.pid, now, now);
-    const abort = new AbortController();
-    const settled = this.run(jobId, plan, abort.signal).finally(() => this.running.delete(jobId));
-    this.running.set(jobId, { abort, settled });
+    this.running.start(jobId, (signal) => this.run(jobId, plan, signal));
     return { jobId };
   }
 
   /** Stops a running evaluation; the variants already finished stay stored. */
   cancel(jobId: string): Promise<JobInfo> {
-    const running = this.running.get(jobId);
-    if (!running) return Promise.resolve(toJobInfo(jobRow(this.db, jobId)));
-    running.abort.abort();
-    return running.settled;
+    return this.running.cancel(jobId);
   }
 
   /** The job's final state once it ends (for the CLI's wait and tests). */
   whenSettled(jobId: string): Promise<JobInfo> {
-    return this.running.get(jobId)?.settled ?? Promise.resolve(toJobInfo(jobRow(this.db, jobId)));
+    return this.running.whenSettled(jobId);
   }
 
   results({ projectId }: { projectId: string }): EvalResultSummary[] {
@@ -172,11 +168,7 @@ export class EvaluateService implements ServiceImpl<Contract['evaluate']> {
 
   /** The app is closing: running evaluations stop and are marked interrupted (run them again to resume). */
   dispose(): void {
-    const mark = this.db.prepare("UPDATE jobs SET state = 'interrupted', message = 'ToolTune closed while this evaluation ran.', updated_at = ? WHERE id = ?");
-    for (const [jobId, running] of this.running) {
-      running.abort.abort();
-      mark.run(new Date().toISOString(), jobId);
-    }
+    this.running.interruptAll('ToolTune closed while this evaluation ran.');
   }
 
   private resultRow(resultId: string): ResultDbRow {
@@ -216,7 +208,7 @@ export class EvaluateService implements ServiceImpl<Contract['evaluate']> {
       const exported = exportRecord(this.db, params.exportId);
       if (exported.projectId !== projectId) throw new ToolTuneError('not-found', `No export ${params.exportId} in this project.`);
       if (exported.runId === null) throw new ToolTuneError('conflict', 'The run of this export was deleted.');
-      const run = this.runOf(projectId, exported.runId);
+      const run = this.train.finishedRun(projectId, exported.runId, 'evaluate');
       runId = run.id;
       versionId ??= run.versionId ?? undefined;
       variants = this.runVariants(run, ['base', 'tuned'], exported.checkpointStep ?? undefined);
@@ -232,7 +224,7 @@ export class EvaluateService implements ServiceImpl<Contract['evaluate']> {
         });
       }
     } else {
-      const run = this.runOf(projectId, params.runId);
+      const run = this.train.finishedRun(projectId, params.runId, 'evaluate');
       runId = run.id;
       versionId ??= run.versionId ?? undefined;
       variants = this.runVariants(run, params.variants ?? ['base', 'tuned'], params.checkpointStep);
@@ -260,26 +252,13 @@ export class EvaluateService implements ServiceImpl<Contract['evaluate']> {
     };
   }
 
-  /** The run asked for, or the project's newest finished one. */
-  private runOf(projectId: string, runId: string | undefined): TrainingRun {
-    const runs = this.train.runs({ projectId });
-    const run = runId !== undefined ? runs.find((r) => r.id === runId) : runs.filter((r) => r.state === 'done').sort((a, b) => b.seq - a.seq)[0];
-    if (!run) throw new ToolTuneError(runId !== undefined ? 'not-found' : 'conflict', runId !== undefined ? `No training run ${runId} in this project.` : 'This project has no finished training run to evaluate yet.');
-    return run;
-  }
-
   /** A run's base alone, and the base with the run's adapter (or a kept checkpoint's). */
   private runVariants(run: TrainingRun, wanted: readonly RunVariant[], checkpointStep: number | undefined): VariantPlan[] {
-    if (run.modelId === null) throw new ToolTuneError('conflict', `The base of run ${run.seq} was removed from the library.`);
-    const base = this.models.get(run.modelId);
-    if (base.fileState !== 'ok') throw new ToolTuneError('conflict', `The base file of run ${run.seq} is ${base.fileState}: ${base.path}`);
+    const base = this.train.baseOf(run);
     const baseInfo: EvalModelInfo = { modelId: base.id, label: base.displayName, modelPath: base.path, modelSha256: base.sha256, adapterPath: null, adapterSha256: null, checkpointStep: null };
     return wanted.map((variant): VariantPlan => {
       if (variant === 'base') return { variant, model: baseInfo };
-      const artifact = checkpointStep !== undefined ? run.artifacts.find((a) => a.kind === 'checkpoint' && a.step === checkpointStep) : run.artifacts.find((a) => a.kind === 'adapter');
-      if (!artifact) {
-        throw new ToolTuneError('conflict', checkpointStep !== undefined ? `Run ${run.seq} kept no checkpoint at step ${checkpointStep}.` : `Run ${run.seq} has no adapter yet: it is ${run.state}.`);
-      }
+      const artifact = this.train.adapterOf(run, checkpointStep);
       const step = artifact.kind === 'checkpoint' ? artifact.step : null;
       return { variant, model: { ...baseInfo, label: `${base.displayName} + run ${run.seq}${step !== null ? ` (step ${step})` : ''}`, adapterPath: artifact.path, adapterSha256: artifact.sha256, checkpointStep: step } };
     });
@@ -334,7 +313,7 @@ export class EvaluateService implements ServiceImpl<Contract['evaluate']> {
         message = errorMessage(error);
       }
     }
-    if (!this.isInterrupted(jobId)) {
+    if (!isJobInterrupted(this.db, jobId)) {
       this.db.prepare('UPDATE jobs SET state = ?, message = ?, updated_at = ? WHERE id = ?').run(state, message, new Date().toISOString(), jobId);
     }
     const info = toJobInfo(jobRow(this.db, jobId));
@@ -369,19 +348,8 @@ export class EvaluateService implements ServiceImpl<Contract['evaluate']> {
     this.events.emit('evaluate', 'didChange', { projectId: plan.projectId });
   }
 
-  private isInterrupted(jobId: string): boolean {
-    return (this.db.prepare('SELECT state FROM jobs WHERE id = ?').pluck().get(jobId) as JobState | undefined) === 'interrupted';
-  }
-
   private emitProgress(jobId: string, projectId: string, done: number, total: number, state: JobState, message?: string): void {
     this.events.emit('jobs', 'progress', { jobId, projectId, kind: 'evaluate', done, total, state, ...(message !== undefined ? { message } : {}) });
-  }
-
-  /** Evaluations left `running` by a process that is gone are marked interrupted. */
-  private markInterrupted(): void {
-    const rows = this.db.prepare("SELECT id, owner_pid FROM jobs WHERE state = 'running' AND kind = 'evaluate'").all() as Pick<JobDbRow, 'id' | 'owner_pid'>[];
-    const mark = this.db.prepare("UPDATE jobs SET state = 'interrupted', message = 'ToolTune stopped while this evaluation ran; run it again.', updated_at = ? WHERE id = ?");
-    for (const row of rows) if (row.owner_pid === process.pid || !isProcessAlive(row.owner_pid)) mark.run(new Date().toISOString(), row.id);
   }
 }
 

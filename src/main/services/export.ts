@@ -22,15 +22,14 @@ import { axolotlFiles, llamaFactoryFiles, llamaFactoryTemplate } from '../export
 import { MODEL_CATALOG } from '../../shared/models/catalog';
 import type { Sample } from '../../shared/data/conversation';
 import { llamaServerScript, lmStudioPath, readmeCard, scoresSection, sha256Sums, type PackageFacts } from '../export/packageTexts';
-import { jobRow, toJobInfo, type JobDbRow } from '../jobs/jobRecords';
+import { isJobInterrupted, jobRow, markOrphanedJobsInterrupted, toJobInfo } from '../jobs/jobRecords';
+import { RunningJobs } from '../jobs/runningJobs';
 import { GGML_TYPES, getOptionalString, readGgufFile } from '../models/gguf/index.js';
 import { hashFile } from '../models/modelInspection';
 import { projectDir } from '../paths';
-import { isProcessAlive } from '../processes';
 import { safeFileName } from '../safeFileName';
 import type { EventHub } from '../transport/eventHub';
 import type { EvaluateService } from './evaluate';
-import type { ModelService } from './models';
 import type { ProjectService } from './projects';
 import type { TrainService } from './train';
 
@@ -75,6 +74,8 @@ interface ExportPlan {
   tensorCount: number;
   /** Bytes of the base's header (metadata and tensor infos). */
   headerBytes: number;
+  /** The base's `general.license`, for the README card. */
+  baseLicense: string | null;
 }
 
 function freeBytesOf(dir: string): number {
@@ -84,10 +85,13 @@ function freeBytesOf(dir: string): number {
   return stats.bavail * stats.bsize;
 }
 
-/** Adapters are megabytes: hashed at once, before anything starts. */
-function sha256OfFile(path: string): string {
-  return createHash('sha256').update(readFileSync(path)).digest('hex');
+/** sha256 (hex) of bytes in memory: an adapter (megabytes), the texts an export writes. */
+function sha256Of(data: string | Buffer): string {
+  return createHash('sha256').update(data).digest('hex');
 }
+
+/** Writes a text file of the export and lists it with its hash. */
+type AddText = (name: string, role: ExportFile['role'], text: string) => void;
 
 function linkOrCopy(from: string, to: string): void {
   mkdirSync(dirname(to), { recursive: true });
@@ -105,19 +109,19 @@ function overrideValue(text: string): string {
 
 export class ExportService implements ServiceImpl<Contract['export']> {
   private readonly versions: DatasetVersions;
-  private readonly running = new Map<string, { abort: AbortController; settled: Promise<JobInfo>; partialDir: string }>();
+  private readonly running: RunningJobs;
 
   constructor(
     private readonly db: Database,
     private readonly projects: ProjectService,
-    private readonly models: ModelService,
     private readonly train: TrainService,
     private readonly evaluate: EvaluateService,
     private readonly events: EventHub,
     private readonly options: ExportServiceOptions,
   ) {
     this.versions = new DatasetVersions(db);
-    this.markInterrupted();
+    this.running = new RunningJobs(db);
+    this.removePartials(markOrphanedJobsInterrupted(db, ['export'], 'ToolTune stopped while this export ran; start it again.'));
   }
 
   async estimate(params: ExportParams): Promise<ExportEstimate> {
@@ -150,23 +154,17 @@ export class ExportService implements ServiceImpl<Contract['export']> {
         .prepare(`INSERT INTO exports (id, project_id, job_id, run_id, checkpoint_step, name, dir, quants_json, packages_json, warnings_json, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
         .run(exportId, plan.projectId, jobId, plan.run.id, plan.adapter.kind === 'checkpoint' ? plan.adapter.step : null, plan.name, dir, JSON.stringify(plan.quants), JSON.stringify(plan.packages), JSON.stringify(plan.warnings), now);
     })();
-    const abort = new AbortController();
-    const partialDir = `${dir}.partial`;
-    const settled = this.run(jobId, exportId, dir, plan, abort.signal).finally(() => this.running.delete(jobId));
-    this.running.set(jobId, { abort, settled, partialDir });
+    this.running.start(jobId, (signal) => this.run(jobId, exportId, dir, plan, total, signal));
     this.events.emit('export', 'didChange', { projectId: plan.projectId });
     return { jobId, exportId };
   }
 
   cancel(jobId: string): Promise<JobInfo> {
-    const running = this.running.get(jobId);
-    if (!running) return Promise.resolve(toJobInfo(jobRow(this.db, jobId)));
-    running.abort.abort();
-    return running.settled;
+    return this.running.cancel(jobId);
   }
 
   whenSettled(jobId: string): Promise<JobInfo> {
-    return this.running.get(jobId)?.settled ?? Promise.resolve(toJobInfo(jobRow(this.db, jobId)));
+    return this.running.whenSettled(jobId);
   }
 
   list({ projectId }: { projectId: string }): ExportRecord[] {
@@ -180,11 +178,15 @@ export class ExportService implements ServiceImpl<Contract['export']> {
 
   /** The app is closing: running exports stop, their partial folders go, and they are marked interrupted. */
   dispose(): void {
-    const mark = this.db.prepare("UPDATE jobs SET state = 'interrupted', message = 'ToolTune closed while this export ran; start it again.', updated_at = ? WHERE id = ?");
-    for (const [jobId, running] of this.running) {
-      running.abort.abort();
-      rmSync(running.partialDir, { recursive: true, force: true });
-      mark.run(new Date().toISOString(), jobId);
+    this.removePartials(this.running.interruptAll('ToolTune closed while this export ran; start it again.'));
+  }
+
+  /** The partial folders of these export jobs (what an interrupted export leaves). */
+  private removePartials(jobIds: readonly string[]): void {
+    const dirOf = this.db.prepare('SELECT dir FROM exports WHERE job_id = ?').pluck();
+    for (const jobId of jobIds) {
+      const dir = dirOf.get(jobId) as string | undefined;
+      if (dir !== undefined) rmSync(`${dir}.partial`, { recursive: true, force: true });
     }
   }
 
@@ -196,20 +198,12 @@ export class ExportService implements ServiceImpl<Contract['export']> {
   /** What to export, checked before anything is written so that a bad request fails at once with the reason. */
   private plan(params: ExportParams): ExportPlan {
     const project = this.projects.get({ id: params.projectId });
-    const runs = this.train.runs({ projectId: params.projectId });
-    const run = params.runId !== undefined ? runs.find((r) => r.id === params.runId) : runs.filter((r) => r.state === 'done').sort((a, b) => b.seq - a.seq)[0];
-    if (!run) throw new ToolTuneError(params.runId !== undefined ? 'not-found' : 'conflict', params.runId !== undefined ? `No training run ${params.runId} in this project.` : 'This project has no finished training run to export yet.');
-    const adapter =
-      params.checkpointStep !== undefined ? run.artifacts.find((a) => a.kind === 'checkpoint' && a.step === params.checkpointStep) : run.artifacts.find((a) => a.kind === 'adapter');
-    if (!adapter) {
-      throw new ToolTuneError('conflict', params.checkpointStep !== undefined ? `Run ${run.seq} kept no checkpoint at step ${params.checkpointStep}.` : `Run ${run.seq} has no adapter yet: it is ${run.state}.`);
-    }
+    const run = this.train.finishedRun(params.projectId, params.runId, 'export');
+    const adapter = this.train.adapterOf(run, params.checkpointStep);
     if (!existsSync(adapter.path)) throw new ToolTuneError('conflict', `The adapter of run ${run.seq} is missing: ${adapter.path}`);
     // llama-export-lora reads tensor data without checking it is there: a changed adapter would merge garbage
-    if (sha256OfFile(adapter.path) !== adapter.sha256) throw new ToolTuneError('conflict', `The adapter of run ${run.seq} changed since training (its sha256 differs): ${adapter.path}`);
-    if (run.modelId === null) throw new ToolTuneError('conflict', `The base of run ${run.seq} was removed from the library.`);
-    const base = this.models.get(run.modelId);
-    if (base.fileState !== 'ok') throw new ToolTuneError('conflict', `The base file of run ${run.seq} is ${base.fileState}: ${base.path}`);
+    if (sha256Of(readFileSync(adapter.path)) !== adapter.sha256) throw new ToolTuneError('conflict', `The adapter of run ${run.seq} changed since training (its sha256 differs): ${adapter.path}`);
+    const base = this.train.baseOf(run);
     const packages = params.packages ?? [...DEFAULT_EXPORT_PACKAGES];
     const needsModels = packages.some((p) => MODEL_PACKAGES.includes(p));
     const quants = needsModels ? (params.quants ?? DEFAULT_QUANTS) : [];
@@ -268,6 +262,7 @@ export class ExportService implements ServiceImpl<Contract['export']> {
       narrowTensors,
       tensorCount: header.tensors.length,
       headerBytes: header.dataOffset,
+      baseLicense: getOptionalString(header.metadata, 'general.license') ?? null,
     };
   }
 
@@ -278,10 +273,9 @@ export class ExportService implements ServiceImpl<Contract['export']> {
     }
   }
 
-  private async run(jobId: string, exportId: string, dir: string, plan: ExportPlan, signal: AbortSignal): Promise<JobInfo> {
+  private async run(jobId: string, exportId: string, dir: string, plan: ExportPlan, total: number, signal: AbortSignal): Promise<JobInfo> {
     const started = performance.now();
     const partial = `${dir}.partial`;
-    const job = this.db.prepare('SELECT total FROM jobs WHERE id = ?').get(jobId) as Pick<JobDbRow, 'total'>;
     let done = 0;
     let lastProgress = 0;
     const progress = (message: string, force = false) => {
@@ -289,7 +283,7 @@ export class ExportService implements ServiceImpl<Contract['export']> {
       if (!force && now - lastProgress < PROGRESS_INTERVAL_MS) return;
       lastProgress = now;
       this.db.prepare('UPDATE jobs SET done = ?, message = ?, updated_at = ? WHERE id = ?').run(done, message, new Date().toISOString(), jobId);
-      this.events.emit('jobs', 'progress', { jobId, projectId: plan.projectId, kind: 'export', done, total: job.total, state: 'running', message });
+      this.events.emit('jobs', 'progress', { jobId, projectId: plan.projectId, kind: 'export', done, total, state: 'running', message });
     };
     let state: Exclude<JobState, 'running'> = 'done';
     let message: string | null = null;
@@ -307,10 +301,10 @@ export class ExportService implements ServiceImpl<Contract['export']> {
         progress(message);
       });
       const facts = this.facts(plan, files, fallbacks);
-      const finished = await this.writeTexts(partial, facts, '');
+      const finished = this.writeTexts(partial, facts, '');
       renameSync(partial, dir);
       this.db.prepare('UPDATE exports SET files_json = ?, fallbacks_json = ? WHERE id = ?').run(JSON.stringify(finished), JSON.stringify(fallbacks), exportId);
-      done = job.total;
+      done = total;
       progress('Written', true);
       if (plan.gate) message = await this.runGate(exportId, dir, plan, facts, finished, signal, () => progress('Quality gate: evaluating every output', true));
     } catch (error) {
@@ -323,7 +317,7 @@ export class ExportService implements ServiceImpl<Contract['export']> {
         message = `${errorMessage(error)} Nothing was kept.`;
       }
     }
-    if (!this.isInterrupted(jobId)) {
+    if (!isJobInterrupted(this.db, jobId)) {
       this.db.prepare('UPDATE jobs SET state = ?, message = ?, updated_at = ? WHERE id = ?').run(state, message, new Date().toISOString(), jobId);
       this.db.prepare('UPDATE exports SET seconds = ? WHERE id = ?').run((performance.now() - started) / 1000, exportId);
     }
@@ -352,7 +346,7 @@ export class ExportService implements ServiceImpl<Contract['export']> {
     const evaluated = await this.evaluate.whenSettled(gate.jobId);
     signal.removeEventListener('abort', onAbort);
     const rows = this.evaluate.results({ projectId: plan.projectId }).filter((r) => r.jobId === gate.jobId).reverse();
-    const withScores = await this.writeTexts(dir, { ...facts, files }, scoresSection(rows.map((r) => ({ label: r.model.label, scores: r.scores }))));
+    const withScores = this.writeTexts(dir, { ...facts, files }, scoresSection(rows.map((r) => ({ label: r.model.label, scores: r.scores }))));
     this.db.prepare('UPDATE exports SET files_json = ? WHERE id = ?').run(JSON.stringify(withScores), exportId);
     if (evaluated.state === 'done') return null;
     return `The files are written; the quality gate ${evaluated.state === 'cancelled' ? 'was cancelled' : `failed: ${evaluated.message ?? evaluated.state}`}.`;
@@ -363,9 +357,13 @@ export class ExportService implements ServiceImpl<Contract['export']> {
     const binDir = this.binDir();
     const files: ExportFile[] = [];
     const fallbacks: QuantFallback[] = [];
-    const add = async (name: string, role: ExportFile['role'], quant: QuantType | null) => {
-      const path = join(dir, name);
-      files.push({ name, role, quant, bytes: statSync(path).size, sha256: await hashFile(path) });
+    // files the tools wrote are hashed from disk; copies of files whose hash is known keep it
+    const record = (name: string, role: ExportFile['role'], quant: QuantType | null, sha256: string) => files.push({ name, role, quant, bytes: statSync(join(dir, name)).size, sha256 });
+    const add = async (name: string, role: ExportFile['role'], quant: QuantType | null) => record(name, role, quant, await hashFile(join(dir, name)));
+    const addText: AddText = (name, role, text) => {
+      mkdirSync(dirname(join(dir, name)), { recursive: true });
+      writeFileSync(join(dir, name), text);
+      files.push({ name, role, quant: null, bytes: Buffer.byteLength(text), sha256: sha256Of(text) });
     };
     if (plan.quants.length > 0) {
       const merged = join(dir, `${plan.name}.merged-f16.tmp.gguf`);
@@ -398,24 +396,21 @@ export class ExportService implements ServiceImpl<Contract['export']> {
     }
     if (plan.packages.includes('adapter')) {
       const adapterName = `adapter/${plan.name}-lora.gguf`;
+      // the adapter's hash was checked against the run's record in plan(), the base's stands in the library
       linkOrCopy(plan.adapter.path, join(dir, adapterName));
-      await add(adapterName, 'adapter', null);
+      record(adapterName, 'adapter', null, plan.adapter.sha256);
       const baseName = `adapter/${basename(plan.base.path)}`;
       linkOrCopy(plan.base.path, join(dir, baseName));
-      await add(baseName, 'base', null);
+      record(baseName, 'base', null, plan.base.sha256);
     }
-    if (plan.ollama) this.writeModelfiles(dir, plan.ollama, files);
-    if (plan.hfRepo !== null) await this.writeTrainingConfigs(dir, plan, plan.hfRepo, add);
-    if (plan.packages.includes('llama-server')) {
-      writeFileSync(join(dir, 'llama-server.sh'), llamaServerScript(files.filter((f) => !f.name.startsWith('lmstudio/'))));
-      await add('llama-server.sh', 'commands', null);
-    }
-    for (const file of files.filter((f) => f.role === 'modelfile')) file.sha256 = await hashFile(join(dir, file.name));
+    if (plan.ollama) this.writeModelfiles(plan.ollama, files, addText);
+    if (plan.hfRepo !== null) this.writeTrainingConfigs(plan, plan.hfRepo, addText);
+    if (plan.packages.includes('llama-server')) addText('llama-server.sh', 'commands', llamaServerScript(files.filter((f) => !f.name.startsWith('lmstudio/'))));
     return { files, fallbacks };
   }
 
   /** The run's dataset and settings as LLaMA-Factory and Axolotl configs, each in its own folder. */
-  private async writeTrainingConfigs(dir: string, plan: ExportPlan, hfRepo: string, add: (name: string, role: ExportFile['role'], quant: null) => Promise<void>): Promise<void> {
+  private writeTrainingConfigs(plan: ExportPlan, hfRepo: string, addText: AddText): void {
     const train: Sample[] = [];
     const evaluation: Sample[] = [];
     for (const { sample, split } of this.versions.samples(plan.projectId, plan.run.versionId!)) (split === 'eval' ? evaluation : train).push(sample as Sample);
@@ -425,27 +420,17 @@ export class ExportService implements ServiceImpl<Contract['export']> {
       ...(plan.packages.includes('axolotl') ? [{ folder: 'axolotl', files: axolotlFiles(input) }] : []),
     ];
     for (const { folder, files } of folders) {
-      for (const file of files) {
-        const name = `${folder}/${file.name}`;
-        mkdirSync(dirname(join(dir, name)), { recursive: true });
-        writeFileSync(join(dir, name), file.text);
-        await add(name, file.name.startsWith('data/') ? 'training-data' : 'training-config', null);
-      }
+      for (const file of files) addText(`${folder}/${file.name}`, file.name.startsWith('data/') ? 'training-data' : 'training-config', file.text);
     }
   }
 
-  private writeModelfiles(dir: string, format: OllamaFormat, files: ExportFile[]): void {
-    mkdirSync(join(dir, 'ollama'), { recursive: true });
-    const write = (name: string, text: string) => {
-      writeFileSync(join(dir, name), text);
-      files.push({ name, role: 'modelfile', quant: null, bytes: Buffer.byteLength(text), sha256: null });
-    };
+  private writeModelfiles(format: OllamaFormat, files: readonly ExportFile[], addText: AddText): void {
     for (const file of files.filter((f) => f.role === 'model' && !f.name.startsWith('lmstudio/'))) {
-      write(`ollama/Modelfile.${file.quant}`, modelfileText(format, { from: `../${file.name}` }));
+      addText(`ollama/Modelfile.${file.quant}`, 'modelfile', modelfileText(format, { from: `../${file.name}` }));
     }
     const adapter = files.find((f) => f.role === 'adapter');
     const base = files.find((f) => f.role === 'base');
-    if (adapter && base) write('ollama/Modelfile.adapter', modelfileText(format, { from: `../${base.name}`, adapter: `../${adapter.name}` }));
+    if (adapter && base) addText('ollama/Modelfile.adapter', 'modelfile', modelfileText(format, { from: `../${base.name}`, adapter: `../${adapter.name}` }));
   }
 
   /** `ollama create` commands for the Modelfiles written, run from the `ollama` folder. */
@@ -454,11 +439,10 @@ export class ExportService implements ServiceImpl<Contract['export']> {
   }
 
   private facts(plan: ExportPlan, files: ExportFile[], fallbacks: QuantFallback[]): PackageFacts {
-    const meta = readGgufFile(plan.base.path, { metadataOnly: true }).metadata;
     return {
       name: plan.name,
       projectName: plan.projectName,
-      base: { name: plan.base.displayName, fileName: basename(plan.base.path), sha256: plan.base.sha256, license: getOptionalString(meta, 'general.license') ?? null },
+      base: { name: plan.base.displayName, fileName: basename(plan.base.path), sha256: plan.base.sha256, license: plan.baseLicense },
       datasetVersion: plan.versionName,
       run: { seq: plan.run.seq, checkpointStep: plan.adapter.kind === 'checkpoint' ? plan.adapter.step : null, settings: { ...plan.run.settings } },
       adapterSha256: plan.adapter.sha256,
@@ -471,11 +455,11 @@ export class ExportService implements ServiceImpl<Contract['export']> {
   }
 
   /** README.md and SHA256SUMS (last: it lists every other file); returns the files with both added. */
-  private async writeTexts(dir: string, facts: PackageFacts, scores: string): Promise<ExportFile[]> {
+  private writeTexts(dir: string, facts: PackageFacts, scores: string): ExportFile[] {
     const files = facts.files.filter((f) => f.role !== 'readme' && f.role !== 'checksums');
     const readme = readmeCard({ ...facts, files }, scores);
     writeFileSync(join(dir, 'README.md'), readme);
-    const withReadme = [...files, { name: 'README.md', role: 'readme' as const, quant: null, bytes: Buffer.byteLength(readme), sha256: await hashFile(join(dir, 'README.md')) }];
+    const withReadme = [...files, { name: 'README.md', role: 'readme' as const, quant: null, bytes: Buffer.byteLength(readme), sha256: sha256Of(readme) }];
     const sums = sha256Sums(withReadme);
     writeFileSync(join(dir, 'SHA256SUMS'), sums);
     return [...withReadme, { name: 'SHA256SUMS', role: 'checksums', quant: null, bytes: Buffer.byteLength(sums), sha256: null }];
@@ -492,20 +476,5 @@ export class ExportService implements ServiceImpl<Contract['export']> {
       `tooltune.run=int:${plan.run.seq}`,
       ...(plan.adapter.kind === 'checkpoint' ? [`tooltune.checkpoint_step=int:${plan.adapter.step}`] : []),
     ];
-  }
-
-  private isInterrupted(jobId: string): boolean {
-    return (this.db.prepare('SELECT state FROM jobs WHERE id = ?').pluck().get(jobId) as JobState | undefined) === 'interrupted';
-  }
-
-  /** Exports left `running` by a process that is gone are marked interrupted; their partial folders go. */
-  private markInterrupted(): void {
-    const rows = this.db.prepare("SELECT j.id, j.owner_pid, x.dir FROM jobs j JOIN exports x ON x.job_id = j.id WHERE j.state = 'running' AND j.kind = 'export'").all() as Array<Pick<JobDbRow, 'id' | 'owner_pid'> & { dir: string }>;
-    const mark = this.db.prepare("UPDATE jobs SET state = 'interrupted', message = 'ToolTune stopped while this export ran; start it again.', updated_at = ? WHERE id = ?");
-    for (const row of rows) {
-      if (row.owner_pid !== process.pid && isProcessAlive(row.owner_pid)) continue;
-      rmSync(`${row.dir}.partial`, { recursive: true, force: true });
-      mark.run(new Date().toISOString(), row.id);
-    }
   }
 }

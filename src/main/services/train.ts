@@ -310,6 +310,29 @@ export class TrainService implements ServiceImpl<Contract['train']> {
     return this.store.list(projectId).map(publicRun);
   }
 
+  /** The run asked for, or the project's newest finished one: what Evaluate and Export work on by default. */
+  finishedRun(projectId: string, runId: string | undefined, purpose: 'evaluate' | 'export'): TrainingRun {
+    const runs = this.runs({ projectId });
+    const run = runId !== undefined ? runs.find((r) => r.id === runId) : runs.filter((r) => r.state === 'done').sort((a, b) => b.seq - a.seq)[0];
+    if (!run) throw new ToolTuneError(runId !== undefined ? 'not-found' : 'conflict', runId !== undefined ? `No training run ${runId} in this project.` : `This project has no finished training run to ${purpose} yet.`);
+    return run;
+  }
+
+  /** A run's final adapter, or the one of the checkpoint it kept at `checkpointStep`. */
+  adapterOf(run: TrainingRun, checkpointStep: number | undefined): RunArtifact {
+    const artifact = checkpointStep !== undefined ? run.artifacts.find((a) => a.kind === 'checkpoint' && a.step === checkpointStep) : run.artifacts.find((a) => a.kind === 'adapter');
+    if (!artifact) throw new ToolTuneError('conflict', checkpointStep !== undefined ? `Run ${run.seq} kept no checkpoint at step ${checkpointStep}.` : `Run ${run.seq} has no adapter yet: it is ${run.state}.`);
+    return artifact;
+  }
+
+  /** A run's base from the library, checked to be the file it was when it was added. */
+  baseOf(run: TrainingRun): BaseModel {
+    if (run.modelId === null) throw new ToolTuneError('conflict', `The base of run ${run.seq} was removed from the library.`);
+    const base = this.models.get(run.modelId);
+    if (base.fileState !== 'ok') throw new ToolTuneError('conflict', `The base file of run ${run.seq} is ${base.fileState}: ${base.path}`);
+    return base;
+  }
+
   run({ runId }: { runId: string }): RunDetail {
     const run = this.store.get(runId);
     const curve = new Map<number, { step: number; loss: number | null; valLoss: number | null }>();
