@@ -1,3 +1,4 @@
+import { useMutation } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
 import type { JobProgress } from '../../shared/contract';
 import { useApi } from './ApiProvider';
@@ -30,4 +31,10 @@ export function useJobProgress(jobId: string | null): JobProgress | null {
     return stop;
   }, [api, jobId]);
   return progress;
+}
+
+/** Cancels a job of any kind through the jobs service (its own service decides what cancel means for it). */
+export function useCancelJob() {
+  const api = useApi();
+  return useMutation({ mutationFn: (jobId: string) => api.jobs.cancel({ jobId }) });
 }

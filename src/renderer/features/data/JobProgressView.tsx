@@ -1,7 +1,7 @@
 import type { JobProgress } from '../../../shared/contract';
 import { ErrorMessage } from '../../components/ErrorMessage';
 import { useT } from '../../i18n/I18nProvider';
-import { useCancelJob } from './queries';
+import { useCancelJob } from '../../app/useJobProgress';
 
 /** A running job's bar and counts, with Cancel; samples written before a cancel are kept by main. */
 export function JobProgressView({ jobId, progress }: { jobId: string; progress: JobProgress | null }) {

@@ -136,11 +136,6 @@ export function useStartImport(projectId: string) {
   });
 }
 
-export function useCancelJob() {
-  const api = useApi();
-  return useMutation({ mutationFn: (jobId: string) => api.jobs.cancel({ jobId }) });
-}
-
 export function useSetStatus(projectId: string) {
   const api = useApi();
   return useDataMutation(projectId, ({ sampleIds, status }: { sampleIds: number[]; status: SampleStatus }) =>

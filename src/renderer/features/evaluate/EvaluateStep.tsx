@@ -2,13 +2,15 @@ import { useId, useState } from 'react';
 import type { EvalResultSummary, ProjectSummary, RunVariant } from '../../../shared/contract';
 import { RUN_VARIANTS } from '../../../shared/contract';
 import { ErrorMessage } from '../../components/ErrorMessage';
+import { CheckboxGroup } from '../../components/CheckboxGroup';
+import { CancelJobButton, JobStatus } from '../../components/JobStatus';
 import { useJobProgress } from '../../app/useJobProgress';
 import { useT } from '../../i18n/I18nProvider';
 import { useExports, useLiveExportQueries } from '../export/queries';
 import { useRuns } from '../train/queries';
 import { ExportScores } from './ExportScores';
 import { FailureBrowser } from './FailureBrowser';
-import { useCancelJob, useEvalResult, useEvalResults, useLiveEvalQueries, useStartEvaluation } from './queries';
+import { useEvalResult, useEvalResults, useLiveEvalQueries, useStartEvaluation } from './queries';
 import { ScoreTable } from './ScoreTable';
 
 const VARIANT_LABELS = { base: 'evaluate.variant.base', tuned: 'evaluate.variant.tuned' } as const;
@@ -35,7 +37,6 @@ export function EvaluateStep({ project }: { project: ProjectSummary }) {
   const runs = useRuns(projectId);
   const results = useEvalResults(projectId);
   const start = useStartEvaluation();
-  const cancel = useCancelJob();
   const ids = { run: useId(), threads: useId(), parallel: useId(), maxTokens: useId() };
   useLiveExportQueries(projectId);
   const exports = useExports(projectId);
@@ -106,19 +107,14 @@ export function EvaluateStep({ project }: { project: ProjectSummary }) {
                 </option>
               ))}
             </select>
-            <fieldset hidden={exportId !== null}>
-              <legend>{t('evaluate.form.variants')}</legend>
-              {RUN_VARIANTS.map((variant) => (
-                <label key={variant}>
-                  <input
-                    type="checkbox"
-                    checked={variants.includes(variant)}
-                    onChange={(event) => setVariants(event.target.checked ? [...variants, variant] : variants.filter((v) => v !== variant))}
-                  />{' '}
-                  {t(VARIANT_LABELS[variant])}
-                </label>
-              ))}
-            </fieldset>
+            <CheckboxGroup
+              legend={t('evaluate.form.variants')}
+              options={RUN_VARIANTS}
+              chosen={variants}
+              labelOf={(variant) => t(VARIANT_LABELS[variant])}
+              onChange={setVariants}
+              hidden={exportId !== null}
+            />
             <label htmlFor={ids.threads}>{t('evaluate.form.threads')}</label>
             <input id={ids.threads} inputMode="numeric" placeholder={t('evaluate.form.threadsDefault')} value={threads} onChange={(event) => setThreads(event.target.value)} />
             <label htmlFor={ids.parallel}>{t('evaluate.form.parallel')}</label>
@@ -130,22 +126,12 @@ export function EvaluateStep({ project }: { project: ProjectSummary }) {
               <button type="submit" disabled={running || (exportId === null && variants.length === 0) || start.isPending}>
                 {t('evaluate.form.start')}
               </button>
-              {running && jobId !== null && (
-                <button type="button" onClick={() => cancel.mutate(jobId)} disabled={cancel.isPending}>
-                  {t('evaluate.form.cancel')}
-                </button>
-              )}
+              {running && jobId !== null && <CancelJobButton jobId={jobId} label={t('evaluate.form.cancel')} />}
             </div>
           </form>
         )}
-        {progress && (
-          <div className="job-progress" role="status">
-            <progress max={progress.total || 1} value={progress.done} aria-label={t('evaluate.progress')} />{' '}
-            <span data-testid="eval-state">{progress.state === 'running' ? (progress.message ?? t(STATE_LABELS.running)) : t(STATE_LABELS[progress.state])}</span>
-            {progress.state !== 'running' && progress.message && <p className="hint">{progress.message}</p>}
-          </div>
-        )}
-        <ErrorMessage error={start.error ?? cancel.error ?? runs.error ?? results.error} />
+        {progress && <JobStatus progress={progress} label={t('evaluate.progress')} stateText={(state) => t(STATE_LABELS[state])} testId="eval-state" />}
+        <ErrorMessage error={start.error ?? runs.error ?? results.error} />
       </section>
 
       {exportResults.length > 0 && (

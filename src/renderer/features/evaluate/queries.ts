@@ -53,8 +53,3 @@ export function useStartEvaluation() {
   const api = useApi();
   return useMutation({ mutationFn: (params: EvalParams) => api.evaluate.start(params) });
 }
-
-export function useCancelJob() {
-  const api = useApi();
-  return useMutation({ mutationFn: (jobId: string) => api.jobs.cancel({ jobId }) });
-}

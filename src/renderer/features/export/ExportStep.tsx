@@ -2,10 +2,12 @@ import { useId, useState } from 'react';
 import { DEFAULT_EXPORT_PACKAGES, EXPORT_PACKAGES, MODEL_PACKAGES, QUANT_TYPES, type ExportPackage, type ExportParams, type ProjectSummary, type QuantType } from '../../../shared/contract';
 import { useJobProgress } from '../../app/useJobProgress';
 import { ErrorMessage } from '../../components/ErrorMessage';
+import { CheckboxGroup } from '../../components/CheckboxGroup';
+import { CancelJobButton, JobStatus } from '../../components/JobStatus';
 import { useT } from '../../i18n/I18nProvider';
 import { formatBytes } from '../train/format';
 import { useRuns } from '../train/queries';
-import { useCancelJob, useEvalResults, useLiveEvalQueries } from '../evaluate/queries';
+import { useEvalResults, useLiveEvalQueries } from '../evaluate/queries';
 import { ExportCard } from './ExportCard';
 import { useExportEstimate, useExports, useLiveExportQueries, useStartExport } from './queries';
 
@@ -30,7 +32,6 @@ export function ExportStep({ project }: { project: ProjectSummary }) {
   const results = useEvalResults(projectId);
   const estimate = useExportEstimate();
   const start = useStartExport();
-  const cancel = useCancelJob();
   const ids = { run: useId(), adapter: useId(), threads: useId(), hfRepo: useId() };
   const finished = (runs.data ?? []).filter((run) => run.state === 'done');
   const [runChoice, setRunChoice] = useState<string | null>(null);
@@ -62,7 +63,6 @@ export function ExportStep({ project }: { project: ProjectSummary }) {
     };
   }
 
-  const toggle = <T,>(list: T[], item: T, on: boolean) => (on ? [...list, item] : list.filter((x) => x !== item));
   const changed = () => estimate.reset();
 
   return (
@@ -116,39 +116,26 @@ export function ExportStep({ project }: { project: ProjectSummary }) {
                 </option>
               ))}
             </select>
-            <fieldset>
-              <legend>{t('export.form.quants')}</legend>
-              {QUANT_TYPES.map((quant) => (
-                <label key={quant}>
-                  <input
-                    type="checkbox"
-                    checked={quants.includes(quant)}
-                    disabled={!needsQuants}
-                    onChange={(event) => {
-                      setQuants(toggle(quants, quant, event.target.checked));
-                      changed();
-                    }}
-                  />{' '}
-                  {quant}
-                </label>
-              ))}
-            </fieldset>
-            <fieldset>
-              <legend>{t('export.form.packages')}</legend>
-              {EXPORT_PACKAGES.map((pkg) => (
-                <label key={pkg}>
-                  <input
-                    type="checkbox"
-                    checked={packages.includes(pkg)}
-                    onChange={(event) => {
-                      setPackages(toggle(packages, pkg, event.target.checked));
-                      changed();
-                    }}
-                  />{' '}
-                  {t(PACKAGE_LABELS[pkg])}
-                </label>
-              ))}
-            </fieldset>
+            <CheckboxGroup
+              legend={t('export.form.quants')}
+              options={QUANT_TYPES}
+              chosen={quants}
+              disabled={!needsQuants}
+              onChange={(next) => {
+                setQuants(next);
+                changed();
+              }}
+            />
+            <CheckboxGroup
+              legend={t('export.form.packages')}
+              options={EXPORT_PACKAGES}
+              chosen={packages}
+              labelOf={(pkg) => t(PACKAGE_LABELS[pkg])}
+              onChange={(next) => {
+                setPackages(next);
+                changed();
+              }}
+            />
             {needsRepo && (
               <>
                 <label htmlFor={ids.hfRepo}>{t('export.form.hfRepo')}</label>
@@ -161,17 +148,16 @@ export function ExportStep({ project }: { project: ProjectSummary }) {
             <label htmlFor={ids.threads}>{t('evaluate.form.threads')}</label>
             <input id={ids.threads} inputMode="numeric" placeholder={t('evaluate.form.threadsDefault')} value={threads} onChange={(event) => setThreads(event.target.value)} />
             <div className="actions">
-              <button type="button" onClick={() => params() && estimate.mutate(params()!)} disabled={estimate.isPending || packages.length === 0 || (needsQuants && quants.length === 0)}>
+              <button type="button" onClick={() => {
+                  const p = params();
+                  if (p) estimate.mutate(p);
+                }} disabled={estimate.isPending || packages.length === 0 || (needsQuants && quants.length === 0)}>
                 {t('export.form.estimate')}
               </button>
               <button type="submit" disabled={running || start.isPending || packages.length === 0 || (needsQuants && quants.length === 0)}>
                 {t('export.form.start')}
               </button>
-              {running && jobId !== null && (
-                <button type="button" onClick={() => cancel.mutate(jobId)} disabled={cancel.isPending}>
-                  {t('evaluate.form.cancel')}
-                </button>
-              )}
+              {running && jobId !== null && <CancelJobButton jobId={jobId} label={t('evaluate.form.cancel')} />}
             </div>
           </form>
         )}
@@ -190,14 +176,8 @@ export function ExportStep({ project }: { project: ProjectSummary }) {
             )}
           </div>
         )}
-        {progress && (
-          <div className="job-progress" role="status">
-            <progress max={progress.total || 1} value={progress.done} aria-label={t('export.progress')} />{' '}
-            <span data-testid="export-state">{progress.state === 'running' ? (progress.message ?? t('export.state.running')) : t(`export.state.${progress.state}`)}</span>
-            {progress.state !== 'running' && progress.message && <p className="hint">{progress.message}</p>}
-          </div>
-        )}
-        <ErrorMessage error={start.error ?? estimate.error ?? cancel.error ?? runs.error ?? exports.error} />
+        {progress && <JobStatus progress={progress} label={t('export.progress')} stateText={(state) => t(`export.state.${state}`)} testId="export-state" />}
+        <ErrorMessage error={start.error ?? estimate.error ?? runs.error ?? exports.error} />
       </section>
       {(exports.data ?? []).map((record) => (
         <ExportCard key={record.id} record={record} gate={(results.data ?? []).filter((r) => record.evalJobId !== null && r.jobId === record.evalJobId)} />
