@@ -4,7 +4,7 @@
  */
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { app, BrowserWindow, session } from 'electron';
+import { app, BrowserWindow, safeStorage, session, shell } from 'electron';
 import packageJson from '../../package.json';
 import { resolveDataDir } from './paths';
 import { createServices } from './services/createServices';
@@ -32,7 +32,11 @@ function harden(): void {
     contents.on('will-navigate', (event) => event.preventDefault());
     contents.on('will-redirect', (event) => event.preventDefault());
     contents.on('will-attach-webview', (event) => event.preventDefault());
-    contents.setWindowOpenHandler(() => ({ action: 'deny' }));
+    // No new windows. A web link the user confirmed in the chat opens in the system's browser instead.
+    contents.setWindowOpenHandler(({ url }) => {
+      if (/^https?:\/\//i.test(url)) void shell.openExternal(url);
+      return { action: 'deny' };
+    });
   });
 }
 
@@ -63,6 +67,11 @@ void app.whenReady().then(async () => {
     dataDir: resolveDataDir(process.env, app.getPath('userData')),
     mode: 'electron',
     version: packageJson.version,
+    secretCipher: safeStorage.isEncryptionAvailable() ? { encrypt: (plain) => safeStorage.encryptString(plain), decrypt: (encrypted) => safeStorage.decryptString(encrypted) } : null,
+    openPath: async (path) => {
+      const problem = await shell.openPath(path);
+      if (problem !== '') throw new Error(problem);
+    },
   });
   serveOverIpc(services.server, services.events, isAppUrl);
   await createWindow();

@@ -10,6 +10,7 @@ import { ToolTuneError } from '../../shared/errors';
 import { unselectedOperations, type OperationFilter } from '../../shared/tools/operationFilter';
 import type { ToolProblem } from '../../shared/tools/types';
 import { projectByName, requireFlag, requirePositional, UsageError, type Output, type ParsedArgs } from './commandSupport';
+import { runChatCommand, runToolCommand, type Confirm } from './chatCommands';
 import { runDataCommand } from './dataCommands';
 import { runEvalCommand } from './evalCommands';
 import { runAdapterCommand, runExportCommand } from './exportCommands';
@@ -108,6 +109,15 @@ Export
                                              adapter_model.safetensors, converted; or a GGUF adapter) for a
                                              library base, as a finished run to evaluate, export and chat with
 
+Test
+  chat --project <name> [--run R | --model <id> | --export <folder>[:<file>]] [--auto-approve] [--json] "<prompt>"
+                                             Ask the model (default: the newest finished run) with the project's
+                                             tools; its calls really run through their bindings (Test step) and the
+                                             results go back to it; prints the transcript with every call
+  tools run --project <name> <tool> '<json arguments>' [--auto-approve] [--json]
+                                             Run one tool through its binding, policy and workspace jail, no model
+  "ask" tools need --auto-approve or a yes on the terminal (without one: denied); "deny" never runs.
+
 Environment: TOOLTUNE_DATA_DIR sets the data folder.
 Exit codes: 0 ok, 1 failure, 2 usage, 3 not found, 4 invalid input, 5 conflict;
   how a run followed with --wait ended: 0 done, 6 stopped, 7 failed, 8 diverged, 9 out of memory, 10 interrupted.`;
@@ -128,7 +138,7 @@ async function readImportFile(file: string): Promise<string> {
   return readFile(file, 'utf8');
 }
 
-export async function runCommand(api: Api, args: ParsedArgs, output: Output): Promise<void> {
+export async function runCommand(api: Api, args: ParsedArgs, output: Output, confirm?: Confirm): Promise<void> {
   const [group, action] = args.positionals;
   const rest: ParsedArgs = { positionals: args.positionals.slice(2), flags: args.flags };
   const json = args.flags.json === true;
@@ -168,6 +178,8 @@ export async function runCommand(api: Api, args: ParsedArgs, output: Output): Pr
     }
   }
 
+  if (group === 'tools' && action === 'run') return runToolCommand(api, rest, output, confirm);
+  if (group === 'chat') return runChatCommand(api, { ...args, positionals: args.positionals.slice(1) }, output, confirm);
   if (group === 'tools') {
     const project = await projectByName(api, requireFlag(args, 'project'));
     switch (action) {

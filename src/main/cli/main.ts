@@ -2,6 +2,7 @@
  * `tooltune` command line: the same services as the app, in process, through the
  * same validated RPC path. Parses arguments and maps results to exit codes.
  */
+import { createInterface } from 'node:readline/promises';
 import { parseArgs } from 'node:util';
 import packageJson from '../../../package.json';
 import { ToolTuneError } from '../../shared/errors';
@@ -62,6 +63,7 @@ function parse(argv: string[]): ParsedArgs {
       package: { type: 'string' },
       'skip-gate': { type: 'boolean' },
       'hf-repo': { type: 'string' },
+      'auto-approve': { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
       version,
     },
@@ -72,6 +74,19 @@ function parse(argv: string[]): ParsedArgs {
 function problemsOf(error: ToolTuneError): ToolProblem[] {
   const details = error.details as { problems?: ToolProblem[] } | undefined;
   return Array.isArray(details?.problems) ? details.problems : [];
+}
+
+/** A yes/no question on the terminal; none when stdin is not one (a script, a pipe): "ask" then means deny. */
+function terminalConfirm(): ((question: string) => Promise<boolean>) | undefined {
+  if (!process.stdin.isTTY || !process.stderr.isTTY) return undefined;
+  return async (question) => {
+    const terminal = createInterface({ input: process.stdin, output: process.stderr });
+    try {
+      return /^y(es)?$/i.test((await terminal.question(`${question} [y/N] `)).trim());
+    } finally {
+      terminal.close();
+    }
+  };
 }
 
 export async function main(argv: string[]): Promise<number> {
@@ -93,7 +108,7 @@ export async function main(argv: string[]): Promise<number> {
   const services = await createServices({ dataDir: resolveDataDir(), mode: 'cli', version: packageJson.version });
   const client = createRpcClient(inProcessTransport(services.server, services.events));
   try {
-    await runCommand(client.api, args, { out: (line) => console.log(line), err: (line) => console.error(line) });
+    await runCommand(client.api, args, { out: (line) => console.log(line), err: (line) => console.error(line) }, terminalConfirm());
     return EXIT.ok;
   } catch (error) {
     if (error instanceof UsageError) {

@@ -32,6 +32,22 @@ export interface Generation {
   finished: boolean;
 }
 
+/** Sampling for the chat; without it decoding is greedy (Evaluate). */
+export interface Sampling {
+  temperature: number;
+  topP: number;
+  topK: number;
+  seed: number;
+}
+
+export interface GenerateOptions {
+  maxTokens: number;
+  signal?: AbortSignal;
+  sampling?: Sampling;
+  /** The answer so far, after each token (the chat streams it). */
+  onText?: (text: string) => void;
+}
+
 export interface ReadAnswer {
   text: string;
   /** `null`: the answer starts a call that cannot be read. */
@@ -75,8 +91,8 @@ export class LocalModel {
     return this.renderer.renderPrompt(sample);
   }
 
-  /** Greedy decoding after `prompt` until the end of the turn or `maxTokens`; waits for a free sequence. */
-  async generate(prompt: readonly Token[], options: { maxTokens: number; signal?: AbortSignal }): Promise<Generation> {
+  /** Decoding after `prompt` (greedy unless `sampling`) until the end of the turn or `maxTokens`; waits for a free sequence. */
+  async generate(prompt: readonly Token[], options: GenerateOptions): Promise<Generation> {
     if (prompt.length + options.maxTokens > this.contextSize) {
       throw new RenderConversationError(`the prompt (${prompt.length} tokens) and its answer (up to ${options.maxTokens}) do not fit the window of ${this.contextSize}`);
     }
@@ -86,12 +102,14 @@ export class LocalModel {
       const started = performance.now();
       const out: Token[] = [];
       let finished = false;
-      for await (const token of sequence.evaluate(prompt as Token[], { temperature: 0, yieldEogToken: true })) {
+      const sampling = options.sampling && options.sampling.temperature > 0 ? options.sampling : { temperature: 0 };
+      for await (const token of sequence.evaluate(prompt as Token[], { ...sampling, yieldEogToken: true })) {
         if (this.model.isEogToken(token)) {
           finished = true;
           break;
         }
         out.push(token);
+        options.onText?.(this.model.detokenize(out, true));
         if (out.length >= options.maxTokens || options.signal?.aborted) break;
       }
       return { text: this.model.detokenize(out, true), tokens: out.length, ms: performance.now() - started, finished };

@@ -15,6 +15,12 @@ import { TrainService } from './train';
 import { findNativeBinDir } from '../train/trainerProcess';
 import { ProjectService } from './projects';
 import { ToolService } from './tools';
+import { ChatModels } from '../chat/chatModels';
+import { LoadedModels } from '../chat/loadedModels';
+import { cpuLlamaRuntime } from '../models/llamaRuntime';
+import { SecretStore, type SecretCipher } from '../runtime/secretStore';
+import { ChatService } from './chat';
+import { RuntimeService } from './runtime';
 
 export interface Services {
   db: Database;
@@ -26,6 +32,8 @@ export interface Services {
   train: TrainService;
   evaluate: EvaluateService;
   exports: ExportService;
+  chat: ChatService;
+  runtime: RuntimeService;
   dispose(): void;
 }
 
@@ -40,6 +48,10 @@ export async function createServices(options: {
   nativeBinDir?: string | null;
   /** Free bytes where an export goes; default: the file system's figure (tests give a small one to prove the full-disk refusal). */
   diskFreeBytes?: (dir: string) => number;
+  /** Encrypts secrets with the OS keychain (Electron's safeStorage); default: none, the secrets file is private to the user. */
+  secretCipher?: SecretCipher | null;
+  /** Opens a file with the system's opener (the desktop app); default: none. */
+  openPath?: (path: string) => Promise<void>;
 }): Promise<Services> {
   mkdirSync(options.dataDir, { recursive: true });
   const db = openDatabase(join(options.dataDir, DATABASE_FILE));
@@ -69,12 +81,18 @@ export async function createServices(options: {
     binDir,
     ...(options.diskFreeBytes ? { freeBytes: options.diskFreeBytes } : {}),
   });
+  const runtime = new RuntimeService(db, projects, tools, new SecretStore(options.dataDir, options.secretCipher ?? null), events, {
+    dataDir: options.dataDir,
+    ...(options.openPath ? { openPath: options.openPath } : {}),
+  });
+  const loadedModels = new LoadedModels(cpuLlamaRuntime);
+  const chat = new ChatService(db, tools, new ChatModels(db, models, train), loadedModels, runtime.runner, events);
   const jobs = new JobService(db, projects);
   jobs.register(['generate', 'import'], { cancel: (jobId) => data.cancelJob(jobId) });
   jobs.register(['train'], { cancel: (jobId) => train.stopJob(jobId) });
   jobs.register(['evaluate'], { cancel: (jobId) => evaluate.cancel(jobId) });
   jobs.register(['export'], { cancel: (jobId) => exports.cancel(jobId) });
-  const implementations: Implementations = { app, projects, tools, data, jobs, models, train, evaluate, export: exports };
+  const implementations: Implementations = { app, projects, tools, data, jobs, models, train, evaluate, export: exports, runtime, chat };
   return {
     db,
     events,
@@ -84,7 +102,12 @@ export async function createServices(options: {
     train,
     evaluate,
     exports,
+    chat,
+    runtime,
     dispose: () => {
+      chat.dispose();
+      void loadedModels.dispose();
+      void runtime.dispose();
       data.dispose();
       train.dispose();
       exports.dispose();

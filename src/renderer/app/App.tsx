@@ -6,11 +6,11 @@ import { EvaluateStep } from '../features/evaluate/EvaluateStep';
 import { ExportStep } from '../features/export/ExportStep';
 import { ProjectInfo } from '../features/projects/ProjectInfo';
 import { useOpenProject, useProjects } from '../features/projects/queries';
+import { TestStep } from '../features/test/TestStep';
 import { ToolsStep } from '../features/tools/ToolsStep';
 import { TrainStep } from '../features/train/TrainStep';
 import { useT } from '../i18n/I18nProvider';
 import { LocaleSwitcher } from '../i18n/LocaleSwitcher';
-import { ComingLater } from './ComingLater';
 import { ConnectionBanner } from './ConnectionBanner';
 import { StepBar } from './StepBar';
 import type { StepId } from './steps';
@@ -64,7 +64,7 @@ export function App() {
             ) : step === 'export' ? (
               <ExportStep key={current.id} project={current} />
             ) : (
-              <ComingLater step={step} />
+              <TestStep key={current.id} project={current} />
             )}
           </>
         ) : (

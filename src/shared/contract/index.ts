@@ -3,6 +3,7 @@
  * declared once here; main serves implementations, callers get typed proxies.
  */
 import { appContract } from './app';
+import { chatContract } from './chat';
 import { dataContract } from './data';
 import { evaluateContract } from './evaluate';
 import { exportContract } from './export';
@@ -10,6 +11,7 @@ import { jobsContract } from './jobs';
 import { modelsContract } from './models';
 import { trainContract } from './train';
 import { projectsContract } from './projects';
+import { runtimeContract } from './runtime';
 import type { ServiceImpl, ServiceProxy } from './spec';
 import { toolsContract } from './tools';
 
@@ -23,6 +25,8 @@ export const contract = {
   train: trainContract,
   evaluate: evaluateContract,
   export: exportContract,
+  runtime: runtimeContract,
+  chat: chatContract,
 } as const;
 
 export type Contract = typeof contract;
@@ -41,6 +45,9 @@ export type { EvalDecoding, EvalEndpoint, EvalModelInfo, EvalParams, EvalResultD
 export { RUN_VARIANTS } from './evaluate';
 export type { ExportEstimate, ExportFile, ExportPackage, ExportParams, ExportRecord, QuantFallback, QuantType } from './export';
 export { DEFAULT_EXPORT_PACKAGES, EXPORT_PACKAGES, MODEL_PACKAGES, QUANT_TYPES } from './export';
+export type { ChatLane, ChatMessage, ChatModel, ChatModelOption, ChatSampling, ChatToolCall, Conversation, ConversationSummary, ToolCallStatus } from './chat';
+export { DEFAULT_SAMPLING, MAX_CHAT_LANES } from './chat';
+export type { McpServerInfo, McpToolSummary, SecretStorageKind, ToolRunResult, ToolRuntimeInfo, WorkspaceFile } from './runtime';
 export type { CatalogModel } from '../models/catalog';
 export { MODEL_CATALOG } from '../models/catalog';
 export type { DownloadInfo, BaseModel, ModelFileInfo, ModelFileState, ModelSource } from './models';
