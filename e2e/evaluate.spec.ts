@@ -144,6 +144,27 @@ test('exports the Demo run: merged F16 and Q8_0 files, packages, and the quality
   }
 });
 
+test('in the Test step the tuned run calls get_weather for real, side by side with the base', async ({ page }) => {
+  test.setTimeout(5 * 60_000);
+  await server.openStep(page, 'Test');
+  // The newest run is the default model; the base answers the same prompt beside it.
+  await page.getByLabel('Side by side with').selectOption({ label: 'ToolTune Demo (tiny Qwen2)' });
+  await page.getByRole('button', { name: 'Start conversation' }).click();
+  await page.getByLabel('Message').fill('What\'s the weather in "Paris"?');
+  await page.getByRole('button', { name: 'Send' }).click();
+  const tuned = page.getByLabel('Answers of ToolTune Demo (tiny Qwen2) + run 1');
+  const card = tuned.getByRole('article', { name: 'Call of get_weather' });
+  await expect(card).toContainText('done', { timeout: 120_000 });
+  await expect(card.getByLabel('Arguments')).toContainText('"city": "Paris"');
+  // The Demo binding answers from its offline table.
+  await expect(card).toContainText('"condition":"cloudy"');
+  await expect(page.getByRole('button', { name: 'Regenerate' })).toBeVisible({ timeout: 120_000 });
+  const base = page.getByLabel('Answers of ToolTune Demo (tiny Qwen2)', { exact: true });
+  await expect(base.locator('.chat-assistant')).toHaveCount(1);
+  await expect(base.getByRole('article')).toHaveCount(0);
+  console.log(`Test step, Demo run: ${server.query<number>("SELECT COUNT(*) FROM tool_calls WHERE tool = 'get_weather' AND status = 'ok'")} get_weather call(s) ran`);
+});
+
 /** llama-server on loopback with the GGUF's own chat template (`--jinja`); resolves once it answers /health. */
 async function serveWithLlamaServer(model: string, port: number): Promise<ChildProcess> {
   const binary = join('resources', 'bin', `${process.platform}-${process.arch}`, 'llama-server');

@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useId, useState, type ReactNode } from 'react';
 import { BUILTIN_TOOLS, defaultPolicy, TOOL_POLICIES, type RuntimeBinding, type ToolPolicy } from '../../../shared/chat/bindings';
 import type { ProjectSummary, ToolRuntimeInfo } from '../../../shared/contract';
 import { Dialog } from '../../components/Dialog';
@@ -72,7 +72,8 @@ export function BindingEditor({ project, runtime, secretNames, onClose }: { proj
   const setSecret = useSetSecret();
   const servers = useMcpServers(project.id);
   const [draft, setDraft] = useState<Draft>(() => draftOf(runtime.binding ?? runtime.suggested));
-  const [policy, setPolicy] = useState<ToolPolicy>(runtime.policy);
+  // A tool not bound yet starts with the policy its suggested binding (an imported HTTP operation) calls for.
+  const [policy, setPolicy] = useState<ToolPolicy>(runtime.binding === null && runtime.suggested ? defaultPolicy(runtime.suggested) : runtime.policy);
   const [secretName, setSecretName] = useState('');
   const [secretValue, setSecretValue] = useState('');
   const [parseError, setParseError] = useState<string | null>(null);
@@ -90,17 +91,6 @@ export function BindingEditor({ project, runtime, secretNames, onClose }: { proj
     save.mutate({ projectId: project.id, toolId: runtime.toolId, binding, policy }, { onSuccess: onClose });
   }
 
-  const text = (label: string, value: string, onChange: (v: string) => void, props: { placeholder?: string; mono?: boolean; rows?: number } = {}) => (
-    <label className="field">
-      <span>{label}</span>
-      {props.rows ? (
-        <textarea className={props.mono ? 'mono' : undefined} rows={props.rows} value={value} placeholder={props.placeholder} onChange={(e) => onChange(e.target.value)} />
-      ) : (
-        <input className={props.mono ? 'mono' : undefined} value={value} placeholder={props.placeholder} onChange={(e) => onChange(e.target.value)} />
-      )}
-    </label>
-  );
-
   return (
     <Dialog title={t('test.binding.title', { name: runtime.name })} onClose={onClose} wide>
       <form
@@ -110,9 +100,7 @@ export function BindingEditor({ project, runtime, secretNames, onClose }: { proj
         }}
       >
         <div className="field-row">
-          <label className="field">
-            <span>{t('test.binding.kind')}</span>
-            <select value={draft.kind} onChange={(e) => {
+          <SelectField label={t('test.binding.kind')} value={draft.kind} onChange={(e) => {
               const kind = e.target.value as Kind;
               setDraft({ ...draft, kind });
               setPolicy(defaultPolicy(bindingOfSafe({ ...draft, kind })));
@@ -122,65 +110,52 @@ export function BindingEditor({ project, runtime, secretNames, onClose }: { proj
                   {t(`test.binding.kind.${kind}`)}
                 </option>
               ))}
-            </select>
-          </label>
-          <label className="field">
-            <span>{t('test.bindings.policy')}</span>
-            <select value={policy} onChange={(e) => setPolicy(e.target.value as ToolPolicy)}>
+            </SelectField>
+          <SelectField label={t('test.bindings.policy')} value={policy} onChange={(e) => setPolicy(e.target.value as ToolPolicy)}>
               {TOOL_POLICIES.map((p) => (
                 <option key={p} value={p}>
                   {t(`test.policy.${p}`)}
                 </option>
               ))}
-            </select>
-          </label>
+            </SelectField>
         </div>
         {draft.kind === 'builtin' && (
           <>
-            <label className="field">
-              <span>{t('test.binding.builtin')}</span>
-              <select value={draft.builtin} onChange={(e) => set({ builtin: e.target.value })}>
+            <SelectField label={t('test.binding.builtin')} value={draft.builtin} onChange={(e) => set({ builtin: e.target.value })}>
                 {BUILTIN_TOOLS.map((b) => (
                   <option key={b} value={b}>
                     {b}
                   </option>
                 ))}
-              </select>
-            </label>
+              </SelectField>
             <div className="field-row">
-              {text(t('test.binding.pathArgument'), draft.pathArgument, (v) => set({ pathArgument: v }), { placeholder: 'path', mono: true })}
-              {text(t('test.binding.contentArgument'), draft.contentArgument, (v) => set({ contentArgument: v }), { placeholder: 'content', mono: true })}
-              <label className="field">
-                <span>{t('test.binding.pathFrom')}</span>
-                <select value={draft.pathFrom} onChange={(e) => set({ pathFrom: e.target.value as 'path' | 'title' })}>
+              {textField(t('test.binding.pathArgument'), draft.pathArgument, (v) => set({ pathArgument: v }), { placeholder: 'path', mono: true })}
+              {textField(t('test.binding.contentArgument'), draft.contentArgument, (v) => set({ contentArgument: v }), { placeholder: 'content', mono: true })}
+              <SelectField label={t('test.binding.pathFrom')} value={draft.pathFrom} onChange={(e) => set({ pathFrom: e.target.value as 'path' | 'title' })}>
                   <option value="path">{t('test.binding.pathFrom.path')}</option>
                   <option value="title">{t('test.binding.pathFrom.title')}</option>
-                </select>
-              </label>
+                </SelectField>
             </div>
           </>
         )}
         {draft.kind === 'http' && (
           <>
             <div className="field-row">
-              {text(t('test.binding.baseUrl'), draft.baseUrl, (v) => set({ baseUrl: v }), { placeholder: 'http://127.0.0.1:8080/api', mono: true })}
-              <label className="field">
-                <span>{t('test.binding.method')}</span>
-                <select value={draft.method} onChange={(e) => set({ method: e.target.value })}>
+              {textField(t('test.binding.baseUrl'), draft.baseUrl, (v) => set({ baseUrl: v }), { placeholder: 'http://127.0.0.1:8080/api', mono: true })}
+              <SelectField label={t('test.binding.method')} value={draft.method} onChange={(e) => set({ method: e.target.value })}>
                   {['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS'].map((m) => (
                     <option key={m}>{m}</option>
                   ))}
-                </select>
-              </label>
-              {text(t('test.binding.pathTemplate'), draft.pathTemplate, (v) => set({ pathTemplate: v }), { placeholder: '/items/{id}', mono: true })}
+                </SelectField>
+              {textField(t('test.binding.pathTemplate'), draft.pathTemplate, (v) => set({ pathTemplate: v }), { placeholder: '/items/{id}', mono: true })}
             </div>
-            {text(t('test.binding.params'), draft.params, (v) => set({ params: v }), { mono: true, rows: 4 })}
-            {text(t('test.binding.headers'), draft.headers, (v) => set({ headers: v }), { mono: true, rows: 3, placeholder: '[{"name": "Authorization", "secret": "api-token"}]' })}
+            {textField(t('test.binding.params'), draft.params, (v) => set({ params: v }), { mono: true, rows: 4 })}
+            {textField(t('test.binding.headers'), draft.headers, (v) => set({ headers: v }), { mono: true, rows: 3, placeholder: '[{"name": "Authorization", "secret": "api-token"}]' })}
             <fieldset className="secrets">
               <legend>{t('test.secrets.title')}</legend>
               <p className="hint">{secretNames.length > 0 ? t('test.secrets.known', { names: secretNames.join(', ') }) : t('test.secrets.none')}</p>
               <div className="field-row">
-                {text(t('test.secrets.name'), secretName, setSecretName, { mono: true })}
+                {textField(t('test.secrets.name'), secretName, setSecretName, { mono: true })}
                 <label className="field">
                   <span>{t('test.secrets.value')}</span>
                   <input type="password" autoComplete="off" value={secretValue} onChange={(e) => setSecretValue(e.target.value)} />
@@ -195,38 +170,32 @@ export function BindingEditor({ project, runtime, secretNames, onClose }: { proj
         )}
         {draft.kind === 'script' && (
           <>
-            {text(t('test.binding.command'), draft.command, (v) => set({ command: v }), { placeholder: '/home/me/bin/lookup', mono: true })}
-            {text(t('test.binding.args'), draft.args, (v) => set({ args: v }), { mono: true, rows: 3 })}
+            {textField(t('test.binding.command'), draft.command, (v) => set({ command: v }), { placeholder: '/home/me/bin/lookup', mono: true })}
+            {textField(t('test.binding.args'), draft.args, (v) => set({ args: v }), { mono: true, rows: 3 })}
             <p className="hint">{t('test.binding.scriptHint')}</p>
           </>
         )}
-        {(draft.kind === 'script' || draft.kind === 'http') && text(t('test.binding.timeoutMs'), draft.timeoutMs, (v) => set({ timeoutMs: v }), { placeholder: '30000' })}
+        {(draft.kind === 'script' || draft.kind === 'http') && textField(t('test.binding.timeoutMs'), draft.timeoutMs, (v) => set({ timeoutMs: v }), { placeholder: '30000' })}
         {draft.kind === 'mcp' && (
           <div className="field-row">
-            <label className="field">
-              <span>{t('test.binding.server')}</span>
-              <select value={draft.serverId} onChange={(e) => set({ serverId: e.target.value })}>
+            <SelectField label={t('test.binding.server')} value={draft.serverId} onChange={(e) => set({ serverId: e.target.value })}>
                 <option value="">—</option>
                 {(servers.data ?? []).map((s) => (
                   <option key={s.id} value={s.id}>
                     {s.name}
                   </option>
                 ))}
-              </select>
-            </label>
-            {text(t('test.binding.mcpTool'), draft.mcpTool, (v) => set({ mcpTool: v }), { mono: true })}
+              </SelectField>
+            {textField(t('test.binding.mcpTool'), draft.mcpTool, (v) => set({ mcpTool: v }), { mono: true })}
           </div>
         )}
         {draft.kind === 'mock' && (
           <>
-            <label className="field">
-              <span>{t('test.binding.mockMode')}</span>
-              <select value={draft.mockMode} onChange={(e) => set({ mockMode: e.target.value as 'fixed' | 'example' })}>
+            <SelectField label={t('test.binding.mockMode')} value={draft.mockMode} onChange={(e) => set({ mockMode: e.target.value as 'fixed' | 'example' })}>
                 <option value="example">{t('test.binding.mock.example')}</option>
                 <option value="fixed">{t('test.binding.mock.fixed')}</option>
-              </select>
-            </label>
-            {draft.mockMode === 'fixed' && text(t('test.binding.response'), draft.response, (v) => set({ response: v }), { rows: 4, mono: true })}
+              </SelectField>
+            {draft.mockMode === 'fixed' && textField(t('test.binding.response'), draft.response, (v) => set({ response: v }), { rows: 4, mono: true })}
           </>
         )}
         {parseError && <p className="field-error">{parseError}</p>}
@@ -250,4 +219,31 @@ function bindingOfSafe(draft: Draft): RuntimeBinding | null {
   } catch {
     return null;
   }
+}
+
+function SelectField({ label, value, onChange, children }: { label: string; value: string; onChange(event: { target: { value: string } }): void; children: ReactNode }) {
+  const id = useId();
+  return (
+    <div className="field">
+      <label htmlFor={id}>{label}</label>
+      <select id={id} value={value} onChange={onChange}>
+        {children}
+      </select>
+    </div>
+  );
+}
+
+function TextField({ label, value, onChange, placeholder, mono = false, rows }: { label: string; value: string; onChange(value: string): void; placeholder?: string | undefined; mono?: boolean | undefined; rows?: number | undefined }) {
+  const id = useId();
+  const className = mono ? 'mono' : undefined;
+  return (
+    <div className="field">
+      <label htmlFor={id}>{label}</label>
+      {rows ? <textarea id={id} className={className} rows={rows} value={value} placeholder={placeholder} onChange={(e) => onChange(e.target.value)} /> : <input id={id} className={className} value={value} placeholder={placeholder} onChange={(e) => onChange(e.target.value)} />}
+    </div>
+  );
+}
+
+function textField(label: string, value: string, onChange: (value: string) => void, props: { placeholder?: string; mono?: boolean; rows?: number } = {}) {
+  return <TextField label={label} value={value} onChange={onChange} placeholder={props.placeholder} mono={props.mono} rows={props.rows} />;
 }

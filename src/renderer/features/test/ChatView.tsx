@@ -57,7 +57,7 @@ export function ChatView({ project, conversation }: { project: ProjectSummary; c
           const results = new Map(messages.flatMap((m) => (m.message.role === 'tool' ? [[m.message.toolCallId, m.message.content] as const] : [])));
           const writing = conversation.busy.includes(index) ? (streamed[index] ?? conversation.streaming[index] ?? '') : '';
           return (
-            <div key={index} className="chat-lane" aria-label={t('test.lane.label', { model: lane.label })}>
+            <section key={index} className="chat-lane" aria-label={t('test.lane.label', { model: lane.label })}>
               <h3 className="chat-lane-title">{lane.label}</h3>
               <ol className="chat-messages" aria-live="polite">
                 {messages.map((m) => (
@@ -81,7 +81,7 @@ export function ChatView({ project, conversation }: { project: ProjectSummary; c
                 )}
               </ol>
               {conversation.notices[index] && <p className="hint notice">{conversation.notices[index]}</p>}
-            </div>
+            </section>
           );
         })}
       </div>
