@@ -14,11 +14,11 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { checkCompleteGguf, runLlamaTool } from '../../src/main/export/llamaTools.js';
 import { ensureDemoModelFile } from '../../src/main/models/demoModel.js';
-import { GgufWriter, readGgufFile } from '../../src/main/models/gguf/index.js';
 import { hashFile } from '../../src/main/models/modelInspection.js';
 import { QWEN25_05B_SHAPE, writeTinyQwen2Model } from '../../src/main/models/tinyModel.js';
 import { runTool } from '../../src/main/train/nativeTestHarness.js';
 import { findNativeBinDir, nativeToolPath } from '../../src/main/train/trainerProcess.js';
+import { writeRandomAdapter } from './randomAdapter.js';
 
 const { values } = parseArgs({
   options: {
@@ -38,28 +38,6 @@ const rank = Number(values.rank);
 const quants = values.quants.split(',');
 const dir = mkdtempSync(join(tmpdir(), 'bench-export-'));
 
-/** A random LoRA for every attention and FFN matrix of `base` (A small random, B small random: a real merge). */
-function writeRandomAdapter(base: string, out: string): void {
-  const w = new GgufWriter();
-  w.setString('general.architecture', 'qwen2');
-  w.setString('general.type', 'adapter');
-  w.setString('adapter.type', 'lora');
-  w.setF32('adapter.lora.alpha', rank * 2);
-  let seed = 1;
-  const random = (n: number) => {
-    const data = new Float32Array(n);
-    for (let i = 0; i < n; i++) data[i] = (((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31) - 0.5) * 0.02;
-    return data;
-  };
-  for (const t of readGgufFile(base).tensors) {
-    if (!/^blk\.\d+\.(attn_q|attn_k|attn_v|attn_output|ffn_gate|ffn_up|ffn_down)\.weight$/.test(t.name)) continue;
-    const [inputs = 0, outputs = 0] = t.dims;
-    w.addTensor({ name: `${t.name}.lora_a`, dims: [inputs, rank], type: 'F32', data: () => random(inputs * rank) });
-    w.addTensor({ name: `${t.name}.lora_b`, dims: [rank, outputs], type: 'F32', data: () => random(rank * outputs) });
-  }
-  w.writeFile(out);
-}
-
 /** ToolTune's path for one output: the tool, then the read-back and the hash; seconds of the whole and of the checks. */
 async function ours(tool: Parameters<typeof runLlamaTool>[1], args: string[], out: string): Promise<{ seconds: number; checkSeconds: number }> {
   const started = performance.now();
@@ -75,7 +53,7 @@ const mib = (path: string) => statSync(path).size / 1024 ** 2;
 
 async function bench(label: string, base: string): Promise<void> {
   const adapter = join(dir, `${label}-lora.gguf`);
-  writeRandomAdapter(base, adapter);
+  writeRandomAdapter(base, adapter, rank);
   const cliMerged = join(dir, `${label}-cli-merged.gguf`);
   const ourMerged = join(dir, `${label}-tt-merged.gguf`);
   const mergeArgs = (out: string) => ['-m', base, '--lora', adapter, '-o', out, '-t', threads];

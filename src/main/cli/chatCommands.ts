@@ -4,6 +4,7 @@
  * and nothing turns "deny" into a run.
  */
 import type { Api, ChatModel, ChatToolCall, Conversation, ProjectSummary } from '../../shared/contract';
+import { DEFAULT_SAMPLING } from '../../shared/contract';
 import { ToolTuneError } from '../../shared/errors';
 import { OutcomeError, projectByName, requireFlag, requirePositional, UsageError, wholeNumberFlag, type Output, type ParsedArgs } from './commandSupport';
 import { EXIT } from './exitCodes';
@@ -72,7 +73,8 @@ export async function runChatCommand(api: Api, args: ParsedArgs, output: Output,
   const prompt = requirePositional(args, 0, 'A prompt');
   const model = (await chatModelOf(api, project, args)) ?? (await api.chat.models({ projectId: project.id })).find((o) => o.group === 'run')?.model;
   if (!model) throw new ToolTuneError('conflict', `"${project.name}" has no finished run to chat with: give --model <id> for a base.`);
-  const { id: conversationId } = await api.chat.create({ projectId: project.id, lanes: [model] });
+  const maxTokens = wholeNumberFlag(args, 'max-tokens', 16, 8192);
+  const { id: conversationId } = await api.chat.create({ projectId: project.id, lanes: [model], ...(maxTokens !== undefined ? { sampling: { ...DEFAULT_SAMPLING, maxTokens } } : {}) });
   let wake: () => void = () => undefined;
   const unsubscribe = api.chat.on('didChange', (event) => {
     if (event.conversationId === conversationId) wake();

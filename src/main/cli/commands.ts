@@ -110,7 +110,7 @@ Export
                                              library base, as a finished run to evaluate, export and chat with
 
 Test
-  chat --project <name> [--run R | --model <id> | --export <folder>[:<file>]] [--auto-approve] [--json] "<prompt>"
+  chat --project <name> [--run R | --model <id> | --export <folder>[:<file>]] [--max-tokens N] [--auto-approve] [--json] "<prompt>"
                                              Ask the model (default: the newest finished run) with the project's
                                              tools; its calls really run through their bindings (Test step) and the
                                              results go back to it; prints the transcript with every call
