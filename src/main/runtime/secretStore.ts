@@ -1,4 +1,4 @@
-import { chmodSync, existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { SecretStorageKind } from '../../shared/contract/runtime';
 import { ToolTuneError } from '../../shared/errors';
@@ -60,9 +60,7 @@ export class SecretStore {
       project[name] = this.cipher ? this.cipher.encrypt(value).toString('base64') : value;
     }
     all[projectId] = project;
-    writeFileAtomically(this.path, (write) => write(Buffer.from(JSON.stringify(all))), 0o600);
-    // A temporary file left by a crash keeps its old mode when it is opened again.
-    chmodSync(this.path, 0o600);
+    writeFileAtomically(this.path, (write) => write(Buffer.from(JSON.stringify(all))), { mode: 0o600 });
   }
 
   private read(): SecretFile {

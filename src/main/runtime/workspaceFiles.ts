@@ -4,11 +4,11 @@
  * be a symbolic link, and the deepest existing folder's realpath must lie inside the workspace's realpath.
  * Writes go through a temporary sibling and a rename, so a reader never sees half a file.
  */
-import { randomBytes } from 'node:crypto';
-import { closeSync, constants, fstatSync, lstatSync, mkdirSync, openSync, readdirSync, readSync, realpathSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, constants, fstatSync, lstatSync, mkdirSync, openSync, readdirSync, readSync, realpathSync } from 'node:fs';
 import type { Stats } from 'node:fs';
 import { dirname, join, sep } from 'node:path';
 import { ToolTuneError } from '../../shared/errors';
+import { writeFileAtomically } from '../atomicFile';
 
 const MAX_PATH_CHARS = 1024;
 const MAX_PATH_SEGMENTS = 32;
@@ -217,27 +217,13 @@ function readNoFollow(absolute: string, relativePath: string, maxBytes: number):
 }
 
 function writeThroughTemp(target: Resolved, data: Buffer, relativePath: string): void {
-  const folder = dirname(target.absolute);
-  // An unguessable name opened with O_EXCL: a link planted at the temp path is never followed. Not derived from
-  // the target's name, which may already be as long as a name can be.
-  const tmp = join(folder, `.tooltune-${randomBytes(6).toString('hex')}.tmp`);
-  const fd = openSync(tmp, 'wx', 0o644);
-  try {
-    for (let done = 0; done < data.byteLength; ) done += writeSync(fd, data, done);
-    closeSync(fd);
+  writeFileAtomically(target.absolute, (write) => write(data), {
+    mode: 0o644,
     // Narrows the window in which a folder could be swapped for a link between the check and the rename.
-    if (!isInsideFolder(target.root, realpathSync(folder))) throw new WorkspacePathError(relativePath, 'leaves the workspace');
-    // rename replaces a link at the target rather than writing through it.
-    renameSync(tmp, target.absolute);
-  } catch (error) {
-    try {
-      closeSync(fd);
-    } catch {
-      // Already closed.
-    }
-    rmSync(tmp, { force: true });
-    throw error;
-  }
+    beforeRename: () => {
+      if (!isInsideFolder(target.root, realpathSync(dirname(target.absolute)))) throw new WorkspacePathError(relativePath, 'leaves the workspace');
+    },
+  });
 }
 
 function lstatOrNull(path: string): Stats | null {
