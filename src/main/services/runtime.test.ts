@@ -54,6 +54,10 @@ describe('tool runtimes', () => {
     expect(readFileSync(join(workspaceDir(t.dataDir, demo.id), 'A Robot.txt'), 'utf8')).toBe(args.content);
     expect((await t.api.runtime.readWorkspaceFile({ projectId: demo.id, path: 'A Robot.txt' })).content).toBe(args.content);
     await expect(t.api.runtime.readWorkspaceFile({ projectId: demo.id, path: '../tooltune.sqlite' })).rejects.toMatchObject({ code: 'invalid-input' });
+    // Without a desktop opener (serve mode, CLI) nothing opens; a file that could run never goes to the opener.
+    expect(await t.api.runtime.openWorkspaceFile({ projectId: demo.id, path: 'A Robot.txt' })).toEqual({ opened: false });
+    writeFileSync(join(workspaceDir(t.dataDir, demo.id), 'run.sh'), 'echo hi\n');
+    await expect(t.api.runtime.openWorkspaceFile({ projectId: demo.id, path: 'run.sh' })).rejects.toMatchObject({ code: 'invalid-input' });
   });
 
   it('"deny" never runs, not even approved; bad arguments and unknown tools run nothing', async () => {
@@ -71,6 +75,15 @@ describe('tool runtimes', () => {
     const weather = await runtimeOf('get_weather');
     await expect(t.api.runtime.set({ projectId: demo.id, toolId: weather.toolId, binding: { kind: 'script' } as never, policy: 'ask' })).rejects.toBeInstanceOf(ToolTuneError);
     await expect(t.api.runtime.set({ projectId: demo.id, toolId: weather.toolId, binding: { kind: 'http', baseUrl: 'http://me:pw@127.0.0.1/', method: 'GET', pathTemplate: '/', params: [] }, policy: 'ask' })).rejects.toMatchObject({ code: 'invalid-input' });
+  });
+
+  it('a mock answers with its fixed text or echoes the call', async () => {
+    const currency = await runtimeOf('convert_currency');
+    await t.api.runtime.set({ projectId: demo.id, toolId: currency.toolId, binding: { kind: 'mock', mode: 'fixed', response: '{"converted": 1}' }, policy: 'allow' });
+    expect(await t.api.runtime.run({ projectId: demo.id, tool: 'convert_currency', arguments: { amount: 5, from: 'EUR', to: 'USD' } })).toMatchObject({ ok: true, content: '{"converted": 1}' });
+    await t.api.runtime.set({ projectId: demo.id, toolId: currency.toolId, binding: { kind: 'mock', mode: 'example' }, policy: 'allow' });
+    const echoed = await t.api.runtime.run({ projectId: demo.id, tool: 'convert_currency', arguments: { amount: 5, from: 'EUR', to: 'USD' } });
+    expect(JSON.parse(echoed.content)).toEqual({ tool: 'convert_currency', arguments: { amount: 5, from: 'EUR', to: 'USD' }, result: 'ok (mock)' });
   });
 
   it('an HTTP binding sends its secret header, which stays out of the database, the log and the result', async () => {

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { extname } from 'node:path';
 import type { Database } from 'better-sqlite3';
 import { defaultPolicy, isReadOnlyBinding, type RuntimeBinding, type ToolPolicy } from '../../shared/chat/bindings';
 import type { Contract } from '../../shared/contract';
@@ -14,6 +15,9 @@ import { readWorkspaceFile, resolveInWorkspace, WorkspacePathError } from '../ru
 import type { EventHub } from '../transport/eventHub';
 import type { ProjectService } from './projects';
 import type { ToolService } from './tools';
+
+/** What a workspace file may be to open with the system's opener: text and documents, nothing that runs. */
+const OPENABLE_EXTENSIONS: ReadonlySet<string> = new Set(['.txt', '.md', '.markdown', '.json', '.jsonl', '.csv', '.tsv', '.log', '.yaml', '.yml', '.xml', '.pdf', '.png', '.jpg', '.jpeg', '.gif', '.webp']);
 
 interface McpServerRow {
   id: string;
@@ -94,6 +98,10 @@ export class RuntimeService implements ServiceImpl<Contract['runtime']> {
   async openWorkspaceFile({ projectId, path }: { projectId: string; path: string }): Promise<{ opened: boolean }> {
     this.projects.get({ id: projectId });
     const absolute = asInvalidInput(() => resolveInWorkspace(workspaceDir(this.options.dataDir, projectId), path));
+    // The system's opener runs what it opens: a script or a launcher a model wrote must not start with a click.
+    if (!OPENABLE_EXTENSIONS.has(extname(absolute).toLowerCase())) {
+      throw new ToolTuneError('invalid-input', `${path} is not a text or document file: it is shown read-only instead of opened with the system's opener.`);
+    }
     if (!this.options.openPath) return { opened: false };
     await this.options.openPath(absolute);
     return { opened: true };

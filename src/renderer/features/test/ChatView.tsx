@@ -21,7 +21,7 @@ export function ChatView({ project, conversation }: { project: ProjectSummary; c
   const busy = conversation.busy.length > 0;
   const turns = conversation.messages.reduce((n, m) => Math.max(n, m.turn + 1), 0);
   const callsById = new Map(conversation.calls.map((c) => [c.callId, c]));
-  const error = actions.send.error ?? actions.regenerate.error ?? actions.decide.error ?? actions.update.error ?? workspace.read.error ?? workspace.open.error;
+  const error = actions.send.error ?? actions.regenerate.error ?? actions.decide.error ?? actions.update.error ?? workspace.read.error;
 
   function send() {
     const text = draft.trim();
@@ -35,8 +35,10 @@ export function ChatView({ project, conversation }: { project: ProjectSummary; c
   }
 
   function openFile(path: string) {
-    if (info.data?.mode === 'electron') workspace.open.mutate({ projectId: project.id, path });
-    else workspace.read.mutate({ projectId: project.id, path }, { onSuccess: setViewing });
+    const view = () => workspace.read.mutate({ projectId: project.id, path }, { onSuccess: setViewing });
+    // The desktop app opens text and documents with the system's opener; anything else, and serve mode, views it read-only.
+    if (info.data?.mode === 'electron') workspace.open.mutate({ projectId: project.id, path }, { onError: view });
+    else view();
   }
 
   return (
