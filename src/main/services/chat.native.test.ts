@@ -68,7 +68,9 @@ describe('chat on the demo base', { timeout: 120_000 }, () => {
     const { id } = await t.api.chat.create({ projectId: demo.id, lanes: [lane], sampling: { ...DEFAULT_SAMPLING, temperature: 1, maxTokens: 4000 } });
     const first = new Promise<void>((resolve) => {
       const off = t.api.chat.on('didStream', (event) => {
-        if (event.conversationId === id) (off(), resolve());
+        if (event.conversationId !== id) return;
+        off();
+        resolve();
       });
     });
     await t.api.chat.send({ conversationId: id, text: 'Tell me everything' });
