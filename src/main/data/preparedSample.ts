@@ -3,7 +3,7 @@ import type { SampleCheck } from '../../shared/contract';
 import { callsOf, type Sample, type SampleKind } from '../../shared/data/conversation';
 import { dedupeKey } from '../../shared/data/dedupe';
 import type { ToolDefinition } from '../../shared/tools/types';
-import { verifySample, type ArgumentValidator } from './verifySample';
+import { verifyParsedSample, type ArgumentValidator } from './verifySample';
 
 /**
  * A sample with everything the database stores next to it, computed off the main thread (the
@@ -89,7 +89,8 @@ const FIRST_USER_MAX = 200;
 
 /**
  * Verifies a sample and computes its stored summaries; `extraChecks` (a teacher's verdict) come
- * before verification's own, as the more telling. Worker code: pure CPU, no database.
+ * before verification's own, as the more telling. `sample` passed `parseSample` (or comes from our own synthesizer).
+ * Worker code: pure CPU, no database.
  */
 export function prepareSample(sample: Sample, validator: ArgumentValidator, toolSets: ToolSetHasher, extraChecks: readonly SampleCheck[] = []): PreparedSample {
   const firstUser = sample.messages.find((message) => message.role === 'user')?.content ?? '';
@@ -103,7 +104,7 @@ export function prepareSample(sample: Sample, validator: ArgumentValidator, tool
     kind: sample.kind,
     sampleJson: JSON.stringify(rest),
     toolsHash: toolSets.hashOf(tools),
-    checks: [...extraChecks, ...verifySample(sample, validator).checks],
+    checks: [...extraChecks, ...verifyParsedSample(sample, validator).checks],
     dedupeKey: dedupeKey(sample),
     firstUser: firstUser.slice(0, FIRST_USER_MAX),
     toolsCalled: [...new Set(callsOf(sample).map((call) => call.name))],

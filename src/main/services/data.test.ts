@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { JobProgress, SampleRow } from '../../shared/contract';
+import { DATA_TEXT_CHUNK_MAX } from '../../shared/contract';
 import type { Sample } from '../../shared/data/conversation';
 import { waitForJob } from '../cli/waitForJob';
 import { canonicalJson } from '../data/canonicalJson';
@@ -156,6 +157,14 @@ describe('data: import', () => {
     const job = await waitForJob(env.api, (await env.api.data.import({ projectId: project.id, uploadId: first.uploadId })).jobId);
     expect(job.importSummary).toMatchObject({ imported: 50, problems: [] });
     await expect(env.api.data.import({ projectId: project.id, uploadId: first.uploadId })).rejects.toMatchObject({ code: 'not-found' });
+  });
+
+  it('refuses a part over the limit, in UTF-16 units as clients slice them', async () => {
+    const project = await env.api.projects.create({ name: 'Big parts' });
+    await expect(env.api.data.uploadChunk({ text: 'x'.repeat(DATA_TEXT_CHUNK_MAX + 1) })).rejects.toMatchObject({ code: 'too-large' });
+    // 1,000,001 emoji: fewer code points than the limit, more UTF-16 units.
+    await expect(env.api.data.import({ projectId: project.id, text: '😀'.repeat(DATA_TEXT_CHUNK_MAX / 2 + 1) })).rejects.toMatchObject({ code: 'too-large' });
+    expect((await env.api.data.uploadChunk({ text: 'x'.repeat(DATA_TEXT_CHUNK_MAX) })).bytes).toBe(DATA_TEXT_CHUNK_MAX);
   });
 
   it('fails an import of an unknown format without writing anything', async () => {

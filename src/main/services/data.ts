@@ -18,6 +18,7 @@ import type {
   StoredSample,
   TeacherSettings,
 } from '../../shared/contract';
+import { DATA_TEXT_CHUNK_MAX } from '../../shared/contract';
 import type { ServiceImpl } from '../../shared/contract/spec';
 import { parseSample, type Sample } from '../../shared/data/conversation';
 import type { DatasetFormat } from '../../shared/data/formats';
@@ -101,11 +102,13 @@ export class DataService implements ServiceImpl<Contract['data']> {
   }
 
   uploadChunk({ uploadId, text }: { uploadId?: string; text: string }): { uploadId: string; bytes: number } {
+    checkChunk(text);
     return this.uploads.append(uploadId, text);
   }
 
   import(params: { projectId: string; text?: string; uploadId?: string; fileName?: string; format?: DatasetFormat }): { jobId: string } {
     this.projects.get({ id: params.projectId });
+    if (params.text !== undefined) checkChunk(params.text);
     if ((params.text === undefined) === (params.uploadId === undefined)) {
       throw new ToolTuneError('invalid-input', 'Send either `text` or the `uploadId` of a staged upload.');
     }
@@ -292,4 +295,9 @@ export class DataService implements ServiceImpl<Contract['data']> {
   private changed(projectId: string): void {
     this.events.emit('data', 'didChange', { projectId });
   }
+}
+
+/** The contract leaves a part's length to this check (see `chunk` in the data contract). */
+function checkChunk(text: string): void {
+  if (text.length > DATA_TEXT_CHUNK_MAX) throw new ToolTuneError('too-large', `A part of ${text.length} characters is over the limit of ${DATA_TEXT_CHUNK_MAX}: send large files in parts.`);
 }
