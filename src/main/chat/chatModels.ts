@@ -45,13 +45,6 @@ export class ChatModels {
     return options;
   }
 
-  /** The project's newest finished run, else its first base: the chat's default. */
-  defaultModel(projectId: string): ChatModel {
-    const option = this.options(projectId).find((o) => o.group === 'run') ?? this.options(projectId).find((o) => o.group === 'base');
-    if (!option) throw new ToolTuneError('conflict', 'There is no model to chat with yet: add a base model in the Train step.');
-    return option.model;
-  }
-
   resolve(projectId: string, choice: ChatModel): ResolvedChatModel {
     switch (choice.kind) {
       case 'model': {

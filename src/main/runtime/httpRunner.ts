@@ -66,16 +66,23 @@ export async function runHttpTool(binding: HttpRuntimeBinding, args: Record<stri
   }
 }
 
-function prepare(binding: HttpRuntimeBinding, args: Record<string, unknown>, lookUp: (name: string) => string | undefined): PreparedRequest {
+/** An HTTP binding's base URL: http or https, without credentials (URLs are shown and logged). Checked when a binding is saved and when it runs. */
+export function parseBaseUrl(baseUrl: string): URL {
   const invalid = (message: string) => new ToolTuneError('invalid-input', message);
   let base: URL;
   try {
-    base = new URL(binding.baseUrl);
+    base = new URL(baseUrl);
   } catch {
-    throw invalid(`The base URL ${JSON.stringify(binding.baseUrl)} is not a URL`);
+    throw invalid(`The base URL ${JSON.stringify(baseUrl)} is not a URL`);
   }
   if (base.protocol !== 'http:' && base.protocol !== 'https:') throw invalid(`The base URL must be http or https, not ${base.protocol}`);
   if (base.username || base.password) throw invalid('The base URL may not hold credentials; put them in a header with a secret');
+  return base;
+}
+
+function prepare(binding: HttpRuntimeBinding, args: Record<string, unknown>, lookUp: (name: string) => string | undefined): PreparedRequest {
+  const invalid = (message: string) => new ToolTuneError('invalid-input', message);
+  const base = parseBaseUrl(binding.baseUrl);
 
   const placed = (where: string) => binding.params.filter((param) => param.in === where && args[param.name] !== undefined && args[param.name] !== null);
   const path = binding.pathTemplate.replace(/\{([^{}]+)\}/g, (_, name: string) => {

@@ -40,13 +40,12 @@ export class SecretStore {
 
   get(projectId: string, name: string): string | undefined {
     const stored = this.read()[projectId]?.[name];
-    if (stored === undefined) return undefined;
-    return this.cipher ? this.cipher.decrypt(Buffer.from(stored, 'base64')) : stored;
+    return stored === undefined ? undefined : this.reveal(stored);
   }
 
-  /** Every value of the project, for redacting logs and results. */
+  /** Every value of the project, for redacting logs and results (one read of the file). */
   values(projectId: string): string[] {
-    return this.names(projectId).flatMap((name) => this.get(projectId, name) ?? []);
+    return Object.values(this.read()[projectId] ?? {}).map((stored) => this.reveal(stored));
   }
 
   set(projectId: string, name: string, value: string | null): void {
@@ -61,6 +60,10 @@ export class SecretStore {
     }
     all[projectId] = project;
     writeFileAtomically(this.path, (write) => write(Buffer.from(JSON.stringify(all))), { mode: 0o600 });
+  }
+
+  private reveal(stored: string): string {
+    return this.cipher ? this.cipher.decrypt(Buffer.from(stored, 'base64')) : stored;
   }
 
   private read(): SecretFile {

@@ -131,7 +131,7 @@ export class ChatService implements ServiceImpl<Contract['chat']> {
     const lanes = JSON.parse(row.lanes_json) as ChatLane[];
     this.db.transaction(() => {
       this.db.prepare('DELETE FROM chat_messages WHERE conversation_id = ? AND turn >= ?').run(conversationId, turn);
-      lanes.forEach((_, lane) => this.append(conversationId, lane, turn, { role: 'user', content: text }, {}));
+      lanes.forEach((_, lane) => this.append(row, lane, turn, { role: 'user', content: text }, {}));
       if (row.title === '') this.db.prepare('UPDATE chat_conversations SET title = ? WHERE id = ?').run(titleOf(text), conversationId);
     })();
     this.answer(row, lanes, turn);
@@ -226,7 +226,7 @@ export class ChatService implements ServiceImpl<Contract['chat']> {
       const read = model.readAnswer(generation.text);
       const meta = { tokens: generation.tokens, ms: Math.round(generation.ms), finished: generation.finished && !signal.aborted };
       if (read.calls === null) {
-        this.append(row.id, lane, turn, { role: 'assistant', content: generation.text, toolCalls: [] }, { ...meta, unreadable: generation.text });
+        this.append(row, lane, turn, { role: 'assistant', content: generation.text, toolCalls: [] }, { ...meta, unreadable: generation.text });
         live.notices.set(lane, 'The answer starts a tool call that cannot be read; it is shown as text and nothing ran.');
         return;
       }
@@ -234,10 +234,10 @@ export class ChatService implements ServiceImpl<Contract['chat']> {
       // Arguments that are not an object (never valid for a tool) become `{}`, for the schema check to judge.
       const toolCalls: ToolCall[] = read.calls.map((call) => ({ id: `call_${randomUUID().slice(0, 12)}`, name: call.name, arguments: isJsonObject(call.arguments) ? call.arguments : {} }));
       const assistant: AssistantMessage = { role: 'assistant', content: read.text, toolCalls };
-      this.append(row.id, lane, turn, assistant, meta);
+      this.append(row, lane, turn, assistant, meta);
       if (toolCalls.length === 0 || signal.aborted) return;
       for (const result of await this.runCalls(row, lane, toolCalls, live)) {
-        this.append(row.id, lane, turn, { role: 'tool', toolCallId: result.call.id, name: result.call.name, content: result.content }, {});
+        this.append(row, lane, turn, { role: 'tool', toolCallId: result.call.id, name: result.call.name, content: result.content }, {});
       }
       if (round === sampling.maxRounds) live.notices.set(lane, `Stopped after ${sampling.maxRounds} rounds of calls (the conversation's limit): the model did not answer yet.`);
     }
@@ -285,16 +285,14 @@ export class ChatService implements ServiceImpl<Contract['chat']> {
 
   private laneMessages(row: ConversationRow, lane: number): Message[] {
     const stored = (this.db.prepare('SELECT message_json FROM chat_messages WHERE conversation_id = ? AND lane = ? ORDER BY seq').pluck().all(row.id, lane) as string[]).map((m) => JSON.parse(m) as Message);
-    const system = (this.db.prepare('SELECT system_prompt FROM chat_conversations WHERE id = ?').pluck().get(row.id) as string | undefined) ?? '';
-    return system.trim() !== '' ? [{ role: 'system', content: system }, ...stored] : stored;
+    return row.system_prompt.trim() !== '' ? [{ role: 'system', content: row.system_prompt }, ...stored] : stored;
   }
 
-  private append(conversationId: string, lane: number, turn: number, message: Message, meta: Partial<ChatMessage>): void {
+  private append(row: ConversationRow, lane: number, turn: number, message: Message, meta: Partial<ChatMessage>): void {
     const now = new Date().toISOString();
-    this.db.prepare('INSERT INTO chat_messages (conversation_id, lane, seq, turn, message_json, meta_json, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)').run(conversationId, lane, this.nextSeq(conversationId, lane), turn, JSON.stringify(message), JSON.stringify(meta), now);
-    this.db.prepare('UPDATE chat_conversations SET updated_at = ? WHERE id = ?').run(now, conversationId);
-    const projectId = this.db.prepare('SELECT project_id FROM chat_conversations WHERE id = ?').pluck().get(conversationId) as string;
-    this.changed(projectId, conversationId);
+    this.db.prepare('INSERT INTO chat_messages (conversation_id, lane, seq, turn, message_json, meta_json, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)').run(row.id, lane, this.nextSeq(row.id, lane), turn, JSON.stringify(message), JSON.stringify(meta), now);
+    this.db.prepare('UPDATE chat_conversations SET updated_at = ? WHERE id = ?').run(now, row.id);
+    this.changed(row.project_id, row.id);
   }
 
   private nextSeq(conversationId: string, lane: number): number {

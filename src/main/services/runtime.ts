@@ -8,6 +8,7 @@ import type { ServiceImpl } from '../../shared/contract/spec';
 import type { StoredTool } from '../../shared/contract/tools';
 import { ToolTuneError } from '../../shared/errors';
 import { workspaceDir } from '../paths';
+import { parseBaseUrl } from '../runtime/httpRunner';
 import { describeCommand, McpServerConnection, type McpServerConfig } from '../runtime/mcpServer';
 import type { SecretStore } from '../runtime/secretStore';
 import { runtimeOf, ToolRunner } from '../runtime/toolRunner';
@@ -63,7 +64,7 @@ export class RuntimeService implements ServiceImpl<Contract['runtime']> {
   set({ projectId, toolId, binding, policy }: { projectId: string; toolId: string; binding: RuntimeBinding | null; policy: ToolPolicy }): ToolRuntimeInfo {
     const tool = this.tool(projectId, toolId);
     if (binding?.kind === 'mcp') this.server(binding.serverId, projectId);
-    if (binding?.kind === 'http') checkBaseUrl(binding.baseUrl);
+    if (binding?.kind === 'http') parseBaseUrl(binding.baseUrl);
     this.db
       .prepare('INSERT INTO tool_runtimes (tool_id, binding_json, policy, updated_at) VALUES (?, ?, ?, ?) ON CONFLICT(tool_id) DO UPDATE SET binding_json = excluded.binding_json, policy = excluded.policy, updated_at = excluded.updated_at')
       .run(tool.id, binding ? JSON.stringify(binding) : null, policy, new Date().toISOString());
@@ -209,17 +210,6 @@ export class RuntimeService implements ServiceImpl<Contract['runtime']> {
 
 function configOf(row: McpServerRow): McpServerConfig {
   return { command: row.command, args: JSON.parse(row.args_json) as string[] };
-}
-
-function checkBaseUrl(baseUrl: string): void {
-  let url: URL;
-  try {
-    url = new URL(baseUrl);
-  } catch {
-    throw new ToolTuneError('invalid-input', `"${baseUrl}" is not a URL: an HTTP binding needs the API's base URL, e.g. http://127.0.0.1:8080/api.`);
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new ToolTuneError('invalid-input', `${url.protocol} URLs cannot be called: use http or https.`);
-  if (url.username !== '' || url.password !== '') throw new ToolTuneError('invalid-input', 'Put credentials in a secret header, not in the URL: URLs are shown and logged.');
 }
 
 function asInvalidInput<T>(action: () => T): T {

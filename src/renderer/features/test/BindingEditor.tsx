@@ -129,8 +129,8 @@ export function BindingEditor({ project, runtime, secretNames, onClose }: { proj
                 ))}
               </SelectField>
             <div className="field-row">
-              {textField(t('test.binding.pathArgument'), draft.pathArgument, (v) => set({ pathArgument: v }), { placeholder: 'path', mono: true })}
-              {textField(t('test.binding.contentArgument'), draft.contentArgument, (v) => set({ contentArgument: v }), { placeholder: 'content', mono: true })}
+              <TextField label={t('test.binding.pathArgument')} value={draft.pathArgument} onChange={(v) => set({ pathArgument: v })} placeholder="path" mono />
+              <TextField label={t('test.binding.contentArgument')} value={draft.contentArgument} onChange={(v) => set({ contentArgument: v })} placeholder="content" mono />
               <SelectField label={t('test.binding.pathFrom')} value={draft.pathFrom} onChange={(e) => set({ pathFrom: e.target.value as 'path' | 'title' })}>
                   <option value="path">{t('test.binding.pathFrom.path')}</option>
                   <option value="title">{t('test.binding.pathFrom.title')}</option>
@@ -141,21 +141,21 @@ export function BindingEditor({ project, runtime, secretNames, onClose }: { proj
         {draft.kind === 'http' && (
           <>
             <div className="field-row">
-              {textField(t('test.binding.baseUrl'), draft.baseUrl, (v) => set({ baseUrl: v }), { placeholder: 'http://127.0.0.1:8080/api', mono: true })}
+              <TextField label={t('test.binding.baseUrl')} value={draft.baseUrl} onChange={(v) => set({ baseUrl: v })} placeholder="http://127.0.0.1:8080/api" mono />
               <SelectField label={t('test.binding.method')} value={draft.method} onChange={(e) => set({ method: e.target.value })}>
                   {['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS'].map((m) => (
                     <option key={m}>{m}</option>
                   ))}
                 </SelectField>
-              {textField(t('test.binding.pathTemplate'), draft.pathTemplate, (v) => set({ pathTemplate: v }), { placeholder: '/items/{id}', mono: true })}
+              <TextField label={t('test.binding.pathTemplate')} value={draft.pathTemplate} onChange={(v) => set({ pathTemplate: v })} placeholder="/items/{id}" mono />
             </div>
-            {textField(t('test.binding.params'), draft.params, (v) => set({ params: v }), { mono: true, rows: 4 })}
-            {textField(t('test.binding.headers'), draft.headers, (v) => set({ headers: v }), { mono: true, rows: 3, placeholder: '[{"name": "Authorization", "secret": "api-token"}]' })}
+            <TextField label={t('test.binding.params')} value={draft.params} onChange={(v) => set({ params: v })} mono rows={4} />
+            <TextField label={t('test.binding.headers')} value={draft.headers} onChange={(v) => set({ headers: v })} mono rows={3} placeholder={'[{"name": "Authorization", "secret": "api-token"}]'} />
             <fieldset className="secrets">
               <legend>{t('test.secrets.title')}</legend>
               <p className="hint">{secretNames.length > 0 ? t('test.secrets.known', { names: secretNames.join(', ') }) : t('test.secrets.none')}</p>
               <div className="field-row">
-                {textField(t('test.secrets.name'), secretName, setSecretName, { mono: true })}
+                <TextField label={t('test.secrets.name')} value={secretName} onChange={setSecretName} mono />
                 <label className="field">
                   <span>{t('test.secrets.value')}</span>
                   <input type="password" autoComplete="off" value={secretValue} onChange={(e) => setSecretValue(e.target.value)} />
@@ -170,12 +170,12 @@ export function BindingEditor({ project, runtime, secretNames, onClose }: { proj
         )}
         {draft.kind === 'script' && (
           <>
-            {textField(t('test.binding.command'), draft.command, (v) => set({ command: v }), { placeholder: '/home/me/bin/lookup', mono: true })}
-            {textField(t('test.binding.args'), draft.args, (v) => set({ args: v }), { mono: true, rows: 3 })}
+            <TextField label={t('test.binding.command')} value={draft.command} onChange={(v) => set({ command: v })} placeholder="/home/me/bin/lookup" mono />
+            <TextField label={t('test.binding.args')} value={draft.args} onChange={(v) => set({ args: v })} mono rows={3} />
             <p className="hint">{t('test.binding.scriptHint')}</p>
           </>
         )}
-        {(draft.kind === 'script' || draft.kind === 'http') && textField(t('test.binding.timeoutMs'), draft.timeoutMs, (v) => set({ timeoutMs: v }), { placeholder: '30000' })}
+        {(draft.kind === 'script' || draft.kind === 'http') && <TextField label={t('test.binding.timeoutMs')} value={draft.timeoutMs} onChange={(v) => set({ timeoutMs: v })} placeholder="30000" />}
         {draft.kind === 'mcp' && (
           <div className="field-row">
             <SelectField label={t('test.binding.server')} value={draft.serverId} onChange={(e) => set({ serverId: e.target.value })}>
@@ -186,7 +186,7 @@ export function BindingEditor({ project, runtime, secretNames, onClose }: { proj
                   </option>
                 ))}
               </SelectField>
-            {textField(t('test.binding.mcpTool'), draft.mcpTool, (v) => set({ mcpTool: v }), { mono: true })}
+            <TextField label={t('test.binding.mcpTool')} value={draft.mcpTool} onChange={(v) => set({ mcpTool: v })} mono />
           </div>
         )}
         {draft.kind === 'mock' && (
@@ -195,7 +195,7 @@ export function BindingEditor({ project, runtime, secretNames, onClose }: { proj
                 <option value="example">{t('test.binding.mock.example')}</option>
                 <option value="fixed">{t('test.binding.mock.fixed')}</option>
               </SelectField>
-            {draft.mockMode === 'fixed' && textField(t('test.binding.response'), draft.response, (v) => set({ response: v }), { rows: 4, mono: true })}
+            {draft.mockMode === 'fixed' && <TextField label={t('test.binding.response')} value={draft.response} onChange={(v) => set({ response: v })} rows={4} mono />}
           </>
         )}
         {parseError && <p className="field-error">{parseError}</p>}
@@ -233,7 +233,7 @@ function SelectField({ label, value, onChange, children }: { label: string; valu
   );
 }
 
-function TextField({ label, value, onChange, placeholder, mono = false, rows }: { label: string; value: string; onChange(value: string): void; placeholder?: string | undefined; mono?: boolean | undefined; rows?: number | undefined }) {
+function TextField({ label, value, onChange, placeholder, mono = false, rows }: { label: string; value: string; onChange(value: string): void; placeholder?: string; mono?: boolean; rows?: number }) {
   const id = useId();
   const className = mono ? 'mono' : undefined;
   return (
@@ -242,8 +242,4 @@ function TextField({ label, value, onChange, placeholder, mono = false, rows }: 
       {rows ? <textarea id={id} className={className} rows={rows} value={value} placeholder={placeholder} onChange={(e) => onChange(e.target.value)} /> : <input id={id} className={className} value={value} placeholder={placeholder} onChange={(e) => onChange(e.target.value)} />}
     </div>
   );
-}
-
-function textField(label: string, value: string, onChange: (value: string) => void, props: { placeholder?: string; mono?: boolean; rows?: number } = {}) {
-  return <TextField label={label} value={value} onChange={onChange} placeholder={props.placeholder} mono={props.mono} rows={props.rows} />;
 }
