@@ -45,9 +45,19 @@ export class ToolSetHasher {
   private nextObjectId = 0;
   private readonly byIdentity = new Map<string, string>();
   private readonly byJson = new Map<string, string>();
+  /** Imported samples of one tool list share the list itself. */
+  private readonly byList = new WeakMap<readonly ToolDefinition[], string>();
   private fresh: ToolSets = {};
 
   hashOf(tools: readonly ToolDefinition[]): string {
+    const shared = this.byList.get(tools);
+    if (shared !== undefined) return shared;
+    const hash = this.hashOfTools(tools);
+    this.byList.set(tools, hash);
+    return hash;
+  }
+
+  private hashOfTools(tools: readonly ToolDefinition[]): string {
     const identity = tools.map((tool) => this.objectId(tool)).join(',');
     const known = this.byIdentity.get(identity);
     if (known !== undefined) return known;

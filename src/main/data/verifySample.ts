@@ -16,10 +16,13 @@ type Compiled = { validate: ValidateFunction } | { error: string };
 
 /**
  * Validates call arguments against tool schemas with ajv, compiling each distinct schema once.
- * Keyed by the schema's JSON text, so the same tool repeated on 100,000 samples compiles once.
+ * Keyed by the schema's JSON text, so the same tool repeated on 100,000 samples compiles once. Schemas are
+ * never changed once validated against.
  */
 export class ArgumentValidator {
   private readonly cache = new Map<string, Compiled>();
+  /** The same cache by schema object: an import's samples share their tools, which spares a stringify per call. */
+  private readonly bySchema = new WeakMap<JsonSchemaObject, Compiled>();
   private readonly instances: Record<SchemaDialect, Ajv>;
 
   constructor() {
@@ -37,9 +40,14 @@ export class ArgumentValidator {
   }
 
   private compile(schema: JsonSchemaObject): Compiled {
+    const shared = this.bySchema.get(schema);
+    if (shared) return shared;
     const key = JSON.stringify(schema);
     const known = this.cache.get(key);
-    if (known) return known;
+    if (known) {
+      this.bySchema.set(schema, known);
+      return known;
+    }
     if (this.cache.size >= MAX_CACHED_SCHEMAS) this.cache.clear();
     const dialect = dialectOf(schema['$schema']);
     let compiled: Compiled;
@@ -52,6 +60,7 @@ export class ArgumentValidator {
       }
     }
     this.cache.set(key, compiled);
+    this.bySchema.set(schema, compiled);
     return compiled;
   }
 }

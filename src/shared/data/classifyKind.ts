@@ -110,10 +110,10 @@ function writesLongContent(messages: readonly Message[], calls: readonly ToolCal
 }
 
 /** String and number leaves of an argument value, as text. */
-function leafValues(value: unknown): string[] {
-  if (typeof value === 'string') return [value];
-  if (typeof value === 'number') return [String(value)];
-  if (Array.isArray(value)) return value.flatMap(leafValues);
-  if (value !== null && typeof value === 'object') return Object.values(value).flatMap(leafValues);
-  return [];
+function leafValues(value: unknown, into: string[] = []): string[] {
+  if (typeof value === 'string') into.push(value);
+  else if (typeof value === 'number') into.push(String(value));
+  else if (Array.isArray(value)) for (const item of value) leafValues(item, into);
+  else if (value !== null && typeof value === 'object') for (const item of Object.values(value)) leafValues(item, into);
+  return into;
 }

@@ -1,6 +1,7 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Sample } from './conversation';
-import { dedupeKey, findDuplicates } from './dedupe';
+import { dedupeKey, dedupeText, findDuplicates } from './dedupe';
 
 const sample = (user: string, args: Record<string, unknown> = { city: 'Paris' }): Sample => ({
   messages: [
@@ -18,6 +19,26 @@ describe('duplicate detection', () => {
     expect(dedupeKey(a)).toBe(dedupeKey(b));
     expect(dedupeKey(a)).not.toBe(dedupeKey(sample("What's the weather in Paris?")));
     expect(findDuplicates([a, sample('Hello'), b])).toEqual([{ kind: 'exact', members: [0, 2], similarity: 1 }]);
+  });
+
+  it('keys every text by its normalized form, on the one-pass ASCII path as on the general one', () => {
+    // The key as first defined: two FNV-1a-style hashes and the length of the normalized text (stored keys stay valid).
+    const hash = (text: string, seed: number) => {
+      let h = seed >>> 0;
+      for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
+      return h >>> 0;
+    };
+    const reference = (s: Sample) => {
+      const text = dedupeText(s);
+      return hash(text, 0x811c9dc5).toString(36) + hash(text, 0x01000193).toString(36) + text.length.toString(36);
+    };
+    const texts = fc.oneof(fc.string({ unit: 'binary-ascii' }), fc.string({ unit: 'grapheme' }), fc.constantFrom('  A-b  ', 'İstanbul?', 'ÆØÅ 12', '', '!!'));
+    fc.assert(
+      fc.property(texts, fc.dictionary(fc.string({ unit: 'binary-ascii' }), fc.oneof(fc.string(), fc.integer())), (user, args) => {
+        expect(dedupeKey(sample(user, args))).toBe(reference(sample(user, args)));
+      }),
+      { numRuns: 2000 },
+    );
   });
 
   it('finds near duplicates and leaves merely similar samples alone', () => {

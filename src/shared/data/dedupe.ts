@@ -25,18 +25,59 @@ export interface DuplicateGroup {
 
 /** The normalized text two samples share when they teach the same thing. */
 export function dedupeText(sample: Pick<Sample, 'messages'>): string {
+  return normalize(identityText(sample));
+}
+
+/** What identifies a sample, before normalization. */
+function identityText(sample: Pick<Sample, 'messages'>): string {
   const parts: string[] = [];
   for (const message of sample.messages) {
     if (message.role === 'user') parts.push(message.content);
     else if (message.role === 'assistant') for (const call of message.toolCalls) parts.push(call.name, stableJson(call.arguments));
   }
-  return normalize(parts.join(' '));
+  return parts.join(' ');
 }
+
+const SEED_A = 0x811c9dc5;
+const SEED_B = 0x01000193;
+const FNV_PRIME = 0x01000193;
 
 /** A short key equal for exact duplicates (two 32-bit hashes of `dedupeText`). */
 export function dedupeKey(sample: Pick<Sample, 'messages'>): string {
-  const text = dedupeText(sample);
-  return hash32(text, 0x811c9dc5).toString(36) + hash32(text, 0x01000193).toString(36) + text.length.toString(36);
+  const raw = identityText(sample);
+  if (/^\p{ASCII}*$/u.test(raw)) return asciiKey(raw);
+  const text = normalize(raw);
+  return hash32(text, SEED_A).toString(36) + hash32(text, SEED_B).toString(36) + text.length.toString(36);
+}
+
+/**
+ * `dedupeKey` of ASCII text in one pass, hashing the normalized text as it is produced instead of building it
+ * (normalizing cost most of the key at 100,000 imported samples). Same keys: for ASCII, letters and digits are
+ * `[a-z0-9]` after lower-casing, every other run becomes one space, and the ends are trimmed.
+ */
+function asciiKey(raw: string): string {
+  let a = SEED_A >>> 0;
+  let b = SEED_B >>> 0;
+  let length = 0;
+  let gap = false;
+  for (let i = 0; i < raw.length; i++) {
+    let code = raw.charCodeAt(i);
+    if (code >= 65 && code <= 90) code += 32;
+    if (!((code >= 97 && code <= 122) || (code >= 48 && code <= 57))) {
+      gap = length > 0;
+      continue;
+    }
+    if (gap) {
+      a = Math.imul(a ^ 32, FNV_PRIME);
+      b = Math.imul(b ^ 32, FNV_PRIME);
+      length++;
+      gap = false;
+    }
+    a = Math.imul(a ^ code, FNV_PRIME);
+    b = Math.imul(b ^ code, FNV_PRIME);
+    length++;
+  }
+  return (a >>> 0).toString(36) + (b >>> 0).toString(36) + length.toString(36);
 }
 
 export function findDuplicates(samples: readonly Pick<Sample, 'messages'>[], threshold = 0.8): DuplicateGroup[] {
@@ -113,7 +154,7 @@ function stableJson(value: unknown): string {
 
 function hash32(text: string, seed: number): number {
   let h = seed >>> 0;
-  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
+  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), FNV_PRIME);
   return h >>> 0;
 }
 

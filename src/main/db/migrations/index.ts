@@ -5,6 +5,7 @@ import { migration003Training } from './003-training';
 import { migration004Evaluations } from './004-evaluations';
 import { migration005Exports } from './005-exports';
 import { migration006Chat } from './006-chat';
+import { migration007ImportSpeed } from './007-import-speed';
 
 export interface Migration {
   /** Becomes `PRAGMA user_version` once applied; strictly increasing from 1. */
@@ -14,4 +15,4 @@ export interface Migration {
 }
 
 /** Every migration ever shipped, in order. Never edit one that has shipped: add a new one. */
-export const MIGRATIONS: readonly Migration[] = [migration001Initial, migration002Datasets, migration003Training, migration004Evaluations, migration005Exports, migration006Chat];
+export const MIGRATIONS: readonly Migration[] = [migration001Initial, migration002Datasets, migration003Training, migration004Evaluations, migration005Exports, migration006Chat, migration007ImportSpeed];

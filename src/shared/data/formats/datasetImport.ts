@@ -3,7 +3,8 @@ import { MAX_PROBLEMS } from '../limits';
 import { adoptRequiredBeside, normalizePythonTypeNames } from '../../tools/pythonTypes';
 import type { LocalProblem } from '../../tools/readResult';
 import type { ToolDefinition } from '../../tools/types';
-import { parseRecord, recordsOf, type ParsedRecord } from './records';
+import { parseEmbeddedJson, recordsOf, type ParsedRecord } from './records';
+import { SharedToolListParser } from './sharedToolLists';
 
 export type DatasetFormat = 'openai' | 'sharegpt' | 'llamafactory' | 'glaive' | 'xlam' | 'bfcl' | 'alpaca';
 
@@ -40,7 +41,8 @@ export interface SplitRecord {
 export type RecordSplitter = (text: string) => Iterable<SplitRecord>;
 
 function* jsonRecords(text: string): Generator<SplitRecord> {
-  for (const record of recordsOf(text)) yield { line: record.line, parsed: parseRecord(record) };
+  const parser = new SharedToolListParser();
+  for (const record of recordsOf(text)) yield { line: record.line, parsed: parser.parse(record) };
 }
 
 /**
@@ -48,9 +50,16 @@ function* jsonRecords(text: string): Generator<SplitRecord> {
  * same few tools on every line) and remembers the first definition seen per name.
  * Samples from an import must therefore be treated as immutable.
  */
+/** Distinct tool-list texts remembered per import. */
+const MAX_LIST_TEXTS = 64;
+
 export class ToolCatalog {
   private readonly byKey = new Map<string, ToolDefinition>();
   private readonly byName = new Map<string, ToolDefinition>();
+  /** Lists read before, by identity (a shared parsed list, see `SharedToolListParser`): their tools and warnings. */
+  private readonly lists = new WeakMap<readonly unknown[], { tools: ToolDefinition[]; leftOut: RecordRead['problems'] }>();
+  /** Lists given as JSON text (ShareGPT, LLaMA-Factory), parsed once per distinct text so that they share too. */
+  private readonly listTexts = new Map<string, unknown>();
 
   /**
    * A validated, shared tool, with what was changed to make it one the first time it is seen (Python-style type
@@ -71,11 +80,42 @@ export class ToolCatalog {
 
   /** Interns a list of tools, reporting the ones that are not valid and what was changed in the others. */
   internAll(raw: readonly unknown[], problems: RecordRead['problems']): ToolDefinition[] {
+    return this.internReporting(raw, problems, []);
+  }
+
+  /**
+   * `internAll` of `list.map(prepare)`, once per list object: a list shared by many records gives every one of them
+   * the same tools array (and the same warnings about tools left out; what was changed is said the first time only).
+   */
+  internList(list: readonly unknown[], prepare: (item: unknown) => unknown, problems: RecordRead['problems']): ToolDefinition[] {
+    const known = this.lists.get(list);
+    if (known) {
+      problems.push(...known.leftOut);
+      return known.tools;
+    }
+    const leftOut: RecordRead['problems'] = [];
+    const tools = this.internReporting(list.map(prepare), problems, leftOut);
+    this.lists.set(list, { tools, leftOut });
+    return tools;
+  }
+
+  /** A list written as JSON text, parsed (`undefined` if it is not JSON); the same text gives the same value. */
+  parseListText(text: string): unknown {
+    if (this.listTexts.has(text)) return this.listTexts.get(text);
+    const value = parseEmbeddedJson(text);
+    if (this.listTexts.size < MAX_LIST_TEXTS) this.listTexts.set(text, value);
+    return value;
+  }
+
+  /** Interns `raw`, reporting into `problems`; the tools left out are also reported into `leftOut`. */
+  private internReporting(raw: readonly unknown[], problems: RecordRead['problems'], leftOut: RecordRead['problems']): ToolDefinition[] {
     const tools: ToolDefinition[] = [];
     for (const item of raw) {
       const read = this.intern(item);
       if ('message' in read) {
-        problems.push({ severity: 'warning', message: `${read.message}; the tool was left out` });
+        const problem = { severity: 'warning', message: `${read.message}; the tool was left out` } as const;
+        problems.push(problem);
+        leftOut.push(problem);
         continue;
       }
       tools.push(read.tool);

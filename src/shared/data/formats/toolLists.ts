@@ -1,7 +1,6 @@
 import { isJsonObject, ownValue } from '../../tools/plainJson';
 import type { ToolDefinition } from '../../tools/types';
 import type { RecordRead, ToolCatalog } from './datasetImport';
-import { parseEmbeddedJson } from './records';
 
 /**
  * The tools of a record, in any of the shapes datasets use: OpenAI `{type: "function", function}`,
@@ -9,12 +8,12 @@ import { parseEmbeddedJson } from './records';
  */
 export function toolsFromList(raw: unknown, catalog: ToolCatalog, problems: RecordRead['problems']): ToolDefinition[] {
   if (raw === undefined || raw === null || raw === '') return [];
-  const list = typeof raw === 'string' ? parseEmbeddedJson(raw) : raw;
+  const list = typeof raw === 'string' ? catalog.parseListText(raw) : raw;
   if (!Array.isArray(list)) {
     problems.push({ severity: 'warning', message: 'the tools list is not a JSON array; no tools were read' });
     return [];
   }
-  return catalog.internAll(list.map(unwrapFunction), problems);
+  return catalog.internList(list, unwrapFunction, problems);
 }
 
 /** The function record of an OpenAI tool; a missing schema means "no arguments" (OpenAI allows it). */
