@@ -81,7 +81,10 @@ if (process.arch === 'x64') cpuArgs.push('-DGGML_AVX=ON', '-DGGML_AVX2=ON', '-DG
 
 const cmakeArgs = [
   '-DCMAKE_BUILD_TYPE=Release',
-  '-DBUILD_SHARED_LIBS=OFF',
+  // Shared libraries with run-time backends: the trainer loads our CPU backend or a prebuilt GPU backend of
+  // node-llama-cpp beside our patched core (see native/README.md, "Backends").
+  '-DBUILD_SHARED_LIBS=ON',
+  '-DGGML_BACKEND_DL=ON',
   // ggml's own thread pool instead of OpenMP: no libgomp runtime dependency in the shipped binaries
   '-DGGML_OPENMP=OFF',
   '-DGGML_CCACHE=OFF',
@@ -273,7 +276,7 @@ function install() {
     chmodSync(tmp, 0o755);
     renameSync(tmp, to);
   }
-  // shared libraries, if a TOOLTUNE_CMAKE_ARGS override turned BUILD_SHARED_LIBS on
+  // the shared libraries: our patched core and our backends
   for (const dir of [path.join(buildDir, 'bin'), path.join(buildDir, 'bin', 'Release')]) {
     if (!existsSync(dir)) continue;
     for (const f of readdirSync(dir)) {

@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
 /** The binaries that `npm run build:native` produces. */
-export const nativeTools = ['tooltune-train', 'llama-quantize', 'llama-export-lora', 'llama-finetune', 'llama-server'];
+export const nativeTools = ['tooltune-train', 'tooltune-train-tests', 'llama-quantize', 'llama-export-lora', 'llama-finetune', 'llama-server'];
 
 export const exeSuffix = process.platform === 'win32' ? '.exe' : '';
 

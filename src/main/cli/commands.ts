@@ -62,7 +62,7 @@ Models
 
 Train
   train start --project <name> [--dataset <v>] [--model <id>] [--max-steps N] [--epochs N]
-              [--rank N] [--lr F] [--ctx N] [--wait] [--json]
+              [--rank N] [--lr F] [--ctx N] [--backend auto|cuda|vulkan|metal|cpu] [--wait] [--json]
                                              Train a LoRA on a frozen dataset version (default: the newest)
                                              and the project's base (or --model); returns once the trainer
                                              runs, which goes on in the background; --wait follows it to the end

@@ -45,6 +45,7 @@ function parse(argv: string[]): ParsedArgs {
       rank: { type: 'string' },
       lr: { type: 'string' },
       ctx: { type: 'string' },
+      backend: { type: 'string' },
       run: { type: 'string' },
       wait: { type: 'boolean' },
       endpoint: { type: 'string' },

@@ -64,6 +64,9 @@ describe('tooltune models and train without a trainer', { timeout: 180_000 }, ()
     expect(tooltune('train', 'start', '--project', 'Demo', '--rank', '999').status).toBe(EXIT.invalidInput);
     expect(tooltune('train', 'start', '--project', 'Demo', '--max-steps', 'many').status).toBe(EXIT.usage);
     expect(tooltune('train', 'start', '--project', 'Demo', '--lr', '0').status).toBe(EXIT.usage);
+    const backend = tooltune('train', 'start', '--project', 'Demo', '--backend', 'tpu');
+    expect(backend.status).toBe(EXIT.usage);
+    expect(backend.stderr).toMatch(/--backend must be one of auto, cuda, vulkan, metal, cpu/);
     expect(tooltune('train', 'status', '--project', 'Demo', '--run', 'newest').status).toBe(EXIT.usage);
     expect(tooltune('train', 'start').status).toBe(EXIT.usage);
     expect(tooltune('train', 'frobnicate', '--project', 'Demo').status).toBe(EXIT.usage);

@@ -6,7 +6,8 @@
  */
 import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import type { Api, DownloadInfo, BaseModel, ProjectSummary, RunArtifact, RunLive, RunPhase, TrainSettings, TrainingRun } from '../../shared/contract';
+import type { Api, DownloadInfo, BaseModel, ProjectSummary, RunArtifact, RunLive, RunPhase, TrainBackend, TrainSettings, TrainingRun } from '../../shared/contract';
+import { TRAIN_BACKENDS } from '../../shared/contract';
 import { ToolTuneError } from '../../shared/errors';
 import { formatBytes, formatDuration } from '../../shared/units';
 import { OutcomeError, projectByName, requireFlag, requirePositional, UsageError, versionByName, wholeNumberFlag, type Output, type ParsedArgs } from './commandSupport';
@@ -122,6 +123,11 @@ function settingsFromFlags(args: ParsedArgs): Partial<TrainSettings> {
   if (epochs !== undefined) settings.epochs = epochs;
   if (rank !== undefined) settings.rank = rank;
   if (contextLength !== undefined) settings.contextLength = contextLength;
+  const backend = args.flags.backend;
+  if (backend !== undefined) {
+    if (!TRAIN_BACKENDS.some((name) => name === backend)) throw new UsageError(`--backend must be one of ${TRAIN_BACKENDS.join(', ')}.`);
+    settings.backend = backend as TrainBackend;
+  }
   const lr = args.flags.lr;
   if (lr !== undefined) {
     const value = typeof lr === 'string' && lr.trim() !== '' ? Number(lr) : NaN;

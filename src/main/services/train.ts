@@ -22,7 +22,8 @@ import { renderDataset, type ExcludedSample, type RenderedDataset, type Rendered
 import { RunStore, type StoredRun } from '../train/runStore';
 import { checkSettings, defaultTrainSettings, trainerThreads } from '../train/trainDefaults';
 import { measureWarmup, WARMUP_STEPS } from '../train/warmup';
-import { explainTrainerFailure, type TrainerEvent, type TrainerOptions } from '../train/trainerProcess';
+import { explainTrainerFailure, nativeToolPath, type TrainerEvent, type TrainerOptions } from '../train/trainerProcess';
+import { probeTrainingDevice, trainerBackendDirs } from '../train/trainerBackends';
 import type { EventHub } from '../transport/eventHub';
 import { DEMO_PROJECT_NAME } from './demoProject';
 import type { ModelService } from './models';
@@ -151,6 +152,7 @@ export class TrainService implements ServiceImpl<Contract['train']> {
   private readonly watchers = new Map<string, Watcher>();
   /** Runs whose preparation was asked to stop before the trainer started. */
   private readonly stopRequested = new Set<string>();
+  private deviceProbe: Promise<Pick<HardwareInfo, 'trainingDevice' | 'trainingDeviceError'>> | null = null;
   private readonly pendingTimers = new Set<NodeJS.Timeout>();
 
   constructor(
@@ -265,15 +267,26 @@ export class TrainService implements ServiceImpl<Contract['train']> {
   }
 
   async hardware(): Promise<HardwareInfo> {
-    const gpu = await gpuFacts();
+    const [gpu, device] = await Promise.all([gpuFacts(), this.trainingDevice()]);
     return {
       cpuThreads: availableParallelism(),
       trainerThreads: trainerThreads(),
       totalMemoryBytes: totalmem(),
       availableMemoryBytes: availableMemory(),
       ...gpu,
-      trainingDevice: this.options.binDir?.endsWith('-cuda') ? 'cuda' : 'cpu',
+      ...device,
     };
+  }
+
+  /** The device a run with the default backend trains on, asked of the trainer once per process. */
+  private trainingDevice(): Promise<Pick<HardwareInfo, 'trainingDevice' | 'trainingDeviceError'>> {
+    const binDir = this.options.binDir;
+    if (!binDir) return Promise.resolve({ trainingDevice: null, trainingDeviceError: 'The trainer (tooltune-train) is not built: run `npm run build:native`.' });
+    this.deviceProbe ??= probeTrainingDevice(nativeToolPath(binDir, 'tooltune-train'), 'auto', trainerBackendDirs(binDir)).then(
+      (trainingDevice) => ({ trainingDevice, trainingDeviceError: null }),
+      (error: unknown) => ({ trainingDevice: null, trainingDeviceError: error instanceof Error ? error.message : String(error) }),
+    );
+    return this.deviceProbe;
   }
 
   stop({ runId }: { runId: string }): TrainingRun {
@@ -457,6 +470,7 @@ export class TrainService implements ServiceImpl<Contract['train']> {
       ctx: s.contextLength,
       seed: s.seed,
       threads: s.threads,
+      backend: s.backend ?? 'auto',
       checkpointDir: join(dir, CHECKPOINTS_DIR),
       checkpointEvery: s.checkpointEvery,
       keepCheckpoints: s.keepCheckpoints,

@@ -7,7 +7,7 @@ import { spawn } from 'node:child_process';
 import { closeSync, openSync, readSync, fstatSync } from 'node:fs';
 import { join } from 'node:path';
 import { StringDecoder } from 'node:string_decoder';
-import { nativeToolPath, parseTrainerLine, trainerArgs, type TrainerEvent, type TrainerOptions } from './trainerProcess';
+import { nativeToolPath, parseTrainerLine, trainerArgs, withBackendDirs, type TrainerEvent, type TrainerOptions } from './trainerProcess';
 
 export const EVENTS_FILE = 'events.jsonl';
 export const LOG_FILE = 'trainer.log';
@@ -22,7 +22,7 @@ export function spawnDetachedTrainer(binDir: string, options: TrainerOptions, ru
   const out = openSync(join(runDir, EVENTS_FILE), 'a');
   const err = openSync(join(runDir, LOG_FILE), 'a');
   try {
-    const child = spawn(nativeToolPath(binDir, 'tooltune-train'), trainerArgs(options), {
+    const child = spawn(nativeToolPath(binDir, 'tooltune-train'), trainerArgs(withBackendDirs(options, binDir)), {
       cwd: runDir,
       detached: true,
       stdio: ['ignore', out, err],

@@ -35,6 +35,7 @@ export function defaultTrainSettings(info: ModelFileInfo): TrainSettings {
     keepCheckpoints: 2,
     threads: trainerThreads(),
     maxExcludedShare: 0.02,
+    backend: 'auto',
   };
 }
 

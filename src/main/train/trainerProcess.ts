@@ -11,6 +11,8 @@ import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { TrainBackend } from '../../shared/contract/train';
+import { trainerBackendDirs } from './trainerBackends';
 
 export interface TrainerOptions {
   model: string;
@@ -37,6 +39,10 @@ export interface TrainerOptions {
   seed?: number;
   threads?: number;
   gpuLayers?: number;
+  /** Where to compute (trainer default `auto`). */
+  backend?: TrainBackend;
+  /** Where backend libraries are looked for, in order (trainer default: its own folder; see `trainerBackendDirs`). */
+  backendDirs?: readonly string[];
   valEvery?: number;
   checkpointDir?: string;
   checkpointEvery?: number;
@@ -60,6 +66,13 @@ export interface TrainerStartEvent {
   resumed: boolean;
   dropped_samples: number;
   truncated_samples: number;
+  /** The device that trains (see `deviceOf`). */
+  backend: string;
+  device: string;
+  device_description: string;
+  device_memory: number;
+  /** Why a GPU backend was passed over ('' when none was). */
+  device_fallback: string;
   [key: string]: unknown;
 }
 
@@ -235,6 +248,8 @@ export function trainerArgs(o: TrainerOptions): string[] {
   num('--seed', o.seed);
   num('--threads', o.threads);
   num('--gpu-layers', o.gpuLayers);
+  if (o.backend !== undefined) args.push('--backend', o.backend);
+  for (const dir of o.backendDirs ?? []) args.push('--backend-dir', dir);
   num('--val-every', o.valEvery);
   if (o.checkpointDir !== undefined) args.push('--checkpoint-dir', o.checkpointDir);
   num('--checkpoint-every', o.checkpointEvery);
@@ -243,6 +258,11 @@ export function trainerArgs(o: TrainerOptions): string[] {
   if (o.resume) args.push('--resume');
   if (o.verbose) args.push('--verbose');
   return args;
+}
+
+/** The options with the backend folders of this installation, unless they name their own. */
+export function withBackendDirs(options: TrainerOptions, binDir: string): TrainerOptions {
+  return options.backendDirs ? options : { ...options, backendDirs: trainerBackendDirs(binDir) };
 }
 
 const EVENT_TYPES = new Set(['start', 'progress', 'checkpoint', 'done', 'stopped', 'error']);
@@ -303,7 +323,7 @@ export function startTrainer(options: TrainerOptions, start: StartTrainerOptions
       result: Promise.resolve({ exitCode: 1, signal: null, events: [error], error, stderrTail: '' }),
     };
   }
-  const child = spawn(nativeToolPath(binDir, 'tooltune-train'), trainerArgs(options), {
+  const child = spawn(nativeToolPath(binDir, 'tooltune-train'), trainerArgs(withBackendDirs(options, binDir)), {
     cwd: start.cwd,
     env: start.env ?? process.env,
     stdio: ['pipe', 'pipe', 'pipe'],

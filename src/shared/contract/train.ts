@@ -33,6 +33,24 @@ export interface TrainSettings {
   threads: number;
   /** Refuse to start when more than this share of samples fails to render (0.02 = 2%). */
   maxExcludedShare: number;
+  /** Where the trainer computes (default `auto`: the first GPU backend that loads, else the CPU). */
+  backend?: TrainBackend;
+}
+
+/** `auto`: CUDA, then Vulkan (Metal on Apple), else the CPU; a GPU backend that does not load falls back to the CPU. */
+export const TRAIN_BACKENDS = ['auto', 'cuda', 'vulkan', 'metal', 'cpu'] as const;
+export type TrainBackend = (typeof TRAIN_BACKENDS)[number];
+
+/** The device the trainer computes on, as it reports it. */
+export interface TrainingDevice {
+  /** ggml's backend name: `CPU`, `CUDA`, `Vulkan`, `Metal`. */
+  backend: string;
+  name: string;
+  description: string;
+  /** 0 when the backend does not say. */
+  memoryBytes: number;
+  /** Why the GPU backend asked for (or tried by `auto`) is not used; null when none was passed over. */
+  fallback: string | null;
 }
 
 /** `preparing`: rendering the dataset; `training`: the trainer runs. Only while the run's state is `running`. */
@@ -148,8 +166,10 @@ export interface HardwareInfo {
   gpus: string[];
   vramTotalBytes: number;
   vramFreeBytes: number;
-  /** Where tooltune-train computes: its build is CPU or CUDA. */
-  trainingDevice: 'cpu' | 'cuda';
+  /** Where a run with the default backend would train, as the trainer says; null when it is not built or cannot say. */
+  trainingDevice: TrainingDevice | null;
+  /** Why `trainingDevice` is null. */
+  trainingDeviceError: string | null;
 }
 
 const id = schema.id();
@@ -169,6 +189,7 @@ const settingsSchema = schema.object(
     keepCheckpoints: { type: 'integer', minimum: 1, maximum: 100 },
     threads: { type: 'integer', minimum: 1, maximum: 512 },
     maxExcludedShare: { type: 'number', minimum: 0, maximum: 1 },
+    backend: { enum: [...TRAIN_BACKENDS] },
   },
   [],
 );

@@ -26,7 +26,12 @@ export function HardwarePanel() {
               : `${h.gpus.join(', ') || h.gpuBackend} — ${t('train.hardware.memoryFree', { free: formatBytes(h.vramFreeBytes), total: formatBytes(h.vramTotalBytes) })}`}
           </dd>
           <dt>{t('train.hardware.device')}</dt>
-          <dd>{h.trainingDevice === 'cuda' ? t('train.hardware.deviceCuda') : t('train.hardware.deviceCpu')}</dd>
+          <dd>
+            {h.trainingDevice === null
+              ? t('train.hardware.deviceUnknown', { reason: h.trainingDeviceError ?? '' })
+              : t('train.hardware.deviceIs', { backend: h.trainingDevice.backend, description: h.trainingDevice.description || h.trainingDevice.name })}
+            {h.trainingDevice?.fallback && <span className="hint"> {t('train.hardware.deviceFallback', { reason: h.trainingDevice.fallback })}</span>}
+          </dd>
         </dl>
       )}
       <ErrorMessage error={hardware.error} />

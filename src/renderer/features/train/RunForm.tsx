@@ -1,5 +1,5 @@
 import { useEffect, useId, useState } from 'react';
-import { LORA_TARGETS, type LoraTarget, type TrainSettings } from '../../../shared/contract';
+import { LORA_TARGETS, TRAIN_BACKENDS, type LoraTarget, type TrainBackend, type TrainSettings } from '../../../shared/contract';
 import { ErrorMessage } from '../../components/ErrorMessage';
 import { useT } from '../../i18n/I18nProvider';
 import type { MessageKey } from '../../i18n/catalogs';
@@ -20,13 +20,16 @@ const NUMERIC: ReadonlyArray<{ key: NumericSetting; min: number; step: number | 
   { key: 'checkpointEvery', min: 1, step: 1 },
 ];
 
+/** Product names, the same in every language. */
+const BACKEND_NAMES: Record<Exclude<TrainBackend, 'auto' | 'cpu'>, string> = { cuda: 'CUDA', vulkan: 'Vulkan', metal: 'Metal' };
+
 const label = (key: string) => `train.setting.${key}` as MessageKey;
 const hint = (key: string) => `train.setting.${key}.hint` as MessageKey;
 
 /** A new run: which frozen version, and the settings (defaults suited to the base's size). */
 export function RunForm({ projectId, onStarted }: { projectId: string; onStarted(runId: string): void }) {
   const t = useT();
-  const ids = { version: useId(), maxSteps: useId(), title: useId() };
+  const ids = { version: useId(), maxSteps: useId(), backend: useId(), title: useId() };
   const versions = useVersions(projectId);
   const base = useProjectBase(projectId);
   const defaults = useTrainDefaults(projectId, base.data?.id ?? null);
@@ -90,6 +93,17 @@ export function RunForm({ projectId, onStarted }: { projectId: string; onStarted
               onChange={(event) => setSettings({ ...settings, maxSteps: Number.isFinite(event.target.valueAsNumber) ? event.target.valueAsNumber : null })}
             />
             <span className="hint">{t(hint('maxSteps'))}</span>
+          </div>
+          <div className="field">
+            <label htmlFor={ids.backend}>{t(label('backend'))}</label>
+            <select id={ids.backend} value={settings.backend ?? 'auto'} onChange={(event) => setSettings({ ...settings, backend: event.target.value as TrainBackend })}>
+              {TRAIN_BACKENDS.map((backend) => (
+                <option key={backend} value={backend}>
+                  {backend === 'auto' || backend === 'cpu' ? t(`train.setting.backend.${backend}`) : BACKEND_NAMES[backend]}
+                </option>
+              ))}
+            </select>
+            <span className="hint">{t(hint('backend'))}</span>
           </div>
           <fieldset className="field targets">
             <legend>{t(label('targets'))}</legend>
