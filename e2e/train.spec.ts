@@ -22,6 +22,8 @@ async function fillSettings(page: Page, steps: number): Promise<void> {
   await page.getByLabel('Window (tokens)').fill('512');
   await page.getByLabel('CPU threads').fill('1');
   await page.getByLabel('Checkpoint every (steps)').fill('5');
+  await expect(page.getByLabel('Compute on')).toHaveValue('auto');
+  await page.getByLabel('Compute on').selectOption({ label: 'CPU' });
 }
 
 test.describe.configure({ mode: 'serial' });
@@ -50,6 +52,9 @@ test('trains on the demo base with a live loss chart, stops, resumes and finishe
   await expect(page.getByText('its chat template has a tool-calling format')).toBeVisible({ timeout: 60_000 });
   await fillSettings(page, STEPS);
   await expect(page.getByText(/threads; a run gets \d+/)).toBeVisible();
+  // where a run trains, as the trainer itself says (no GPU on these machines: the CPU, and why no GPU backend is used)
+  await expect(page.getByText(/^CPU: \S/)).toBeVisible({ timeout: 30_000 });
+  await page.screenshot({ path: test.info().outputPath('train-step.png'), fullPage: true });
   await page.getByRole('button', { name: 'Estimate memory and time' }).click();
   await expect(page.getByText(new RegExp(`^Peak memory \\d+ MiB .* per step × ${STEPS} steps`))).toBeVisible({ timeout: 60_000 });
   await page.getByRole('button', { name: 'Start training' }).click();
