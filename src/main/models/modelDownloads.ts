@@ -64,6 +64,7 @@ export class ModelDownloads {
 
   private async run(info: DownloadInfo, request: DownloadRequest, signal: AbortSignal): Promise<void> {
     let last = 0;
+    let closed: Promise<void> = Promise.resolve();
     try {
       mkdirSync(this.dir, { recursive: true });
       const downloader = await createModelDownloader({
@@ -81,15 +82,25 @@ export class ModelDownloads {
       });
       this.update(info, { totalBytes: downloader.totalSize, path: downloader.entrypointFilePath });
       if (signal.aborted) throw new Error('cancelled');
-      const path = await downloader.download({ signal });
+      // Cancelled here rather than through download's own signal, which closes the partial file without waiting:
+      // a resume started at once then found the file still being closed and downloaded everything again.
+      closed = new Promise<void>((resolve) => {
+        signal.addEventListener('abort', () => void downloader.cancel({ deleteTempFile: false }).finally(resolve), { once: true });
+      });
+      const path = await downloader.download();
       // The downloader resolves even when cancelled: what was asked decides.
-      if (signal.aborted) return this.update(info, { state: 'cancelled', message: 'Cancelled; start it again to resume.' });
+      if (signal.aborted) {
+        await closed;
+        return this.update(info, { state: 'cancelled', message: 'Cancelled; start it again to resume.' });
+      }
       this.update(info, { downloadedBytes: downloader.totalSize, path });
       const modelId = await this.onFinished(path);
       this.update(info, { state: 'done', modelId });
     } catch (error) {
-      if (signal.aborted) this.update(info, { state: 'cancelled', message: 'Cancelled; start it again to resume.' });
-      else this.update(info, { state: 'failed', message: errorMessage(error) });
+      if (signal.aborted) {
+        await closed;
+        this.update(info, { state: 'cancelled', message: 'Cancelled; start it again to resume.' });
+      } else this.update(info, { state: 'failed', message: errorMessage(error) });
     }
   }
 }
