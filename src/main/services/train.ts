@@ -284,7 +284,7 @@ export class TrainService implements ServiceImpl<Contract['train']> {
     if (!binDir) return Promise.resolve({ trainingDevice: null, trainingDeviceError: 'The trainer (tooltune-train) is not built: run `npm run build:native`.' });
     this.deviceProbe ??= probeTrainingDevice(nativeToolPath(binDir, 'tooltune-train'), 'auto', trainerBackendDirs(binDir)).then(
       (trainingDevice) => ({ trainingDevice, trainingDeviceError: null }),
-      (error: unknown) => ({ trainingDevice: null, trainingDeviceError: error instanceof Error ? error.message : String(error) }),
+      (error: unknown) => ({ trainingDevice: null, trainingDeviceError: errorMessage(error) }),
     );
     return this.deviceProbe;
   }
