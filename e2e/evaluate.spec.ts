@@ -21,8 +21,15 @@ test.describe.configure({ mode: 'serial' });
 test.beforeAll(() => server.start());
 test.afterAll(() => server.kill());
 
-const percentIn = async (page: Page, kind: string, variant: 'base' | 'tuned') =>
-  Number.parseFloat((await page.locator(`tr[data-kind="${kind}"] td[data-variant="${variant}"]`).innerText()).replace('%', ''));
+/**
+ * A variant's figure for a kind, once the table shows one: the job's "Done" can arrive before the refetched results
+ * (the tuned column reads "–" until then).
+ */
+async function percentIn(page: Page, kind: string, variant: 'base' | 'tuned'): Promise<number> {
+  const cell = page.locator(`tr[data-kind="${kind}"] td[data-variant="${variant}"]`);
+  await expect(cell).toHaveText(/^\d+(\.\d+)?%$/);
+  return Number.parseFloat((await cell.innerText()).replace('%', ''));
+}
 
 test('the tuned demo model makes the simple calls the base cannot; scores side by side, failures browsed, shown again after a reload', async ({ page }) => {
   test.setTimeout(25 * 60_000);
