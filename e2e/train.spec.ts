@@ -60,6 +60,8 @@ test('trains on the demo base with a live loss chart, stops, resumes and finishe
   await page.getByRole('button', { name: 'Start training' }).click();
 
   await expect(runState(page)).toHaveText('Training', { timeout: 60_000 });
+  // the run names the device its trainer reported (CPU was chosen)
+  await expect(page.getByTestId('run-device')).toHaveText(/^Device CPU: \S/);
   await expect.poll(() => chartPoints(page), { timeout: 60_000 }).toBeGreaterThan(3);
   const before = await chartPoints(page);
   await expect.poll(() => chartPoints(page), { timeout: 30_000 }).toBeGreaterThan(before);

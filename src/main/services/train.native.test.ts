@@ -42,6 +42,11 @@ describe.skipIf(binDir === null)('Train service on the Demo project (native)', (
     expect(run.data?.trainSamples).toBeGreaterThan(30);
     expect(run.step).toBe(run.totalSteps);
     expect(detail.curve.length).toBe(run.totalSteps);
+    // the trainer's start line names the device: the one the hardware panel announces for a default run
+    const announced = (await t.api.train.hardware({})).trainingDevice;
+    expect(detail.device?.backend).toBeTruthy();
+    expect(detail.device?.backend).toBe(announced?.backend);
+    expect(detail.device?.description).toBe(announced?.description);
     expect(detail.preview?.pieces.some((p) => p.trained)).toBe(true);
     const adapter = run.artifacts.find((a) => a.kind === 'adapter');
     expect(adapter && existsSync(adapter.path)).toBe(true);

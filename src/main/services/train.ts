@@ -7,7 +7,7 @@ import { getLlama, LlamaLogLevel } from 'node-llama-cpp';
 import type { Contract, JobInfo } from '../../shared/contract';
 import { jobRow, toJobInfo } from '../jobs/jobRecords';
 import type { BaseModel } from '../../shared/contract/models';
-import type { HardwareInfo, TrainEstimate, RunArtifact, RunDataSummary, RunDetail, RunRepro, TrainSettings, TrainingRun } from '../../shared/contract/train';
+import type { HardwareInfo, TrainEstimate, RunArtifact, RunDataSummary, RunDetail, RunRepro, TrainSettings, TrainingDevice, TrainingRun } from '../../shared/contract/train';
 import type { ServiceImpl } from '../../shared/contract/spec';
 import { ToolTuneError, errorMessage } from '../../shared/errors';
 import { DatasetVersions } from '../data/datasetVersions';
@@ -23,7 +23,7 @@ import { RunStore, type StoredRun } from '../train/runStore';
 import { checkSettings, defaultTrainSettings, trainerThreads } from '../train/trainDefaults';
 import { measureWarmup, WARMUP_STEPS } from '../train/warmup';
 import { explainTrainerFailure, nativeToolPath, type TrainerEvent, type TrainerOptions } from '../train/trainerProcess';
-import { probeTrainingDevice, trainerBackendDirs } from '../train/trainerBackends';
+import { deviceOf, probeTrainingDevice, trainerBackendDirs } from '../train/trainerBackends';
 import type { EventHub } from '../transport/eventHub';
 import { DEMO_PROJECT_NAME } from './demoProject';
 import type { ModelService } from './models';
@@ -350,8 +350,13 @@ export class TrainService implements ServiceImpl<Contract['train']> {
     const run = this.store.get(runId);
     const curve = new Map<number, { step: number; loss: number | null; valLoss: number | null }>();
     let truncatedSamples: number | null = null;
+    let device: TrainingDevice | null = null;
     for (const event of new EventFileTail(join(run.dir, EVENTS_FILE)).read()) {
-      if (event.type === 'start') truncatedSamples = event.truncated_samples;
+      if (event.type === 'start') {
+        truncatedSamples = event.truncated_samples;
+        // runs trained before the start line named its device have no backend there
+        device = typeof event.backend === 'string' && event.backend !== '' ? deviceOf(event) : null;
+      }
       if (event.type !== 'progress') continue;
       // A resumed run repeats the steps after its checkpoint: the latest report of a step wins.
       curve.set(event.step, { step: event.step, loss: event.loss, valLoss: event.val_loss ?? null });
@@ -360,6 +365,7 @@ export class TrainService implements ServiceImpl<Contract['train']> {
       ...publicRun(run),
       curve: [...curve.values()].sort((a, b) => a.step - b.step),
       truncatedSamples,
+      device,
       logTail: tailLines(join(run.dir, LOG_FILE), 40),
       excluded: readJson<ExcludedSample[]>(join(run.dir, EXCLUDED_FILE), []),
       preview: readJson<RenderedPreview | null>(join(run.dir, PREVIEW_FILE), null),

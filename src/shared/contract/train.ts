@@ -121,6 +121,8 @@ export interface RunDetail extends TrainingRun {
   curve: Array<{ step: number; loss: number | null; valLoss: number | null }>;
   /** Samples longer than the window, cut by the trainer (their ends, often the answers, are not trained); null before it starts. */
   truncatedSamples: number | null;
+  /** Where the trainer computes, from its latest start (a resume may land elsewhere); null before it starts. */
+  device: TrainingDevice | null;
   /** The last lines of the trainer's log. */
   logTail: string[];
   excluded: Array<{ sampleId: number; split: 'train' | 'eval'; reason: string }>;

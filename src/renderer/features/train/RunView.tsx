@@ -28,6 +28,12 @@ export function RunView({ projectId, run, onStarted }: { projectId: string; run:
         {running && run.etaSeconds !== null && ` · ${t('train.run.eta', { eta: formatDuration(run.etaSeconds) })}`}
         {run.memoryBytes !== null && run.memoryBytes > 0 && ` · ${t('train.run.memory', { memory: formatBytes(run.memoryBytes) })}`}
       </p>
+      {run.device && (
+        <p className="hint" data-testid="run-device">
+          {t('train.run.device', { backend: run.device.backend, description: run.device.description || run.device.name })}
+          {run.device.fallback && ` ${t('train.hardware.deviceFallback', { reason: run.device.fallback })}`}
+        </p>
+      )}
       {run.message && <p className={run.state === 'failed' ? 'field-error' : 'hint'}>{run.message}</p>}
       <div className="field-row">
         {running && (
