@@ -1,7 +1,8 @@
 /**
  * Downloads into the models library through node-llama-cpp's own downloader (`hf:` URIs or http(s) URLs;
- * progress; an interrupted or cancelled download keeps its partial file and resumes where it stopped when
- * started again). The hub's address is configurable for mirrors (`endpoint`).
+ * progress; an interrupted or cancelled download keeps its partial file and, started again, resumes after its last
+ * whole 5 MiB chunk: the downloader keeps its progress per chunk). The hub's address is configurable for mirrors
+ * (`endpoint`).
  */
 import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
