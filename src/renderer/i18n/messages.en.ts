@@ -393,7 +393,7 @@ export const en = {
   'train.run.valLoss': "validation",
   'train.run.eta': "{eta} left",
   'train.run.memory': "memory {memory}",
-  'train.run.device': "Device {backend}: {description}.",
+  'train.run.device': "Device",
   'train.run.stop': "Stop (keeps a checkpoint)",
   'train.run.resume': "Resume",
   'train.run.fromCheckpoint': "New run from its checkpoint",

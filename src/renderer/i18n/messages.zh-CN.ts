@@ -396,7 +396,7 @@ export const zhCN: Messages = {
   'train.run.valLoss': "验证",
   'train.run.eta': "剩余 {eta}",
   'train.run.memory': "内存 {memory}",
-  'train.run.device': "设备 {backend}：{description}。",
+  'train.run.device': "设备",
   'train.run.stop': "停止（保留检查点）",
   'train.run.resume': "恢复",
   'train.run.fromCheckpoint': "从其检查点开始新的训练",

@@ -3,6 +3,7 @@ import { ErrorMessage } from '../../components/ErrorMessage';
 import { useT } from '../../i18n/I18nProvider';
 import { formatBytes } from './format';
 import { useHardware } from './queries';
+import { TrainingDeviceText } from './TrainingDeviceText';
 
 /** What this machine offers for training, and which device the trainer will use. */
 export function HardwarePanel() {
@@ -26,12 +27,7 @@ export function HardwarePanel() {
               : `${h.gpus.join(', ') || h.gpuBackend} — ${t('train.hardware.memoryFree', { free: formatBytes(h.vramFreeBytes), total: formatBytes(h.vramTotalBytes) })}`}
           </dd>
           <dt>{t('train.hardware.device')}</dt>
-          <dd>
-            {h.trainingDevice === null
-              ? t('train.hardware.deviceUnknown', { reason: h.trainingDeviceError ?? '' })
-              : t('train.hardware.deviceIs', { backend: h.trainingDevice.backend, description: h.trainingDevice.description || h.trainingDevice.name })}
-            {h.trainingDevice?.fallback && <span className="hint"> {t('train.hardware.deviceFallback', { reason: h.trainingDevice.fallback })}</span>}
-          </dd>
+          <dd>{h.trainingDevice === null ? t('train.hardware.deviceUnknown', { reason: h.trainingDeviceError ?? '' }) : <TrainingDeviceText device={h.trainingDevice} />}</dd>
         </dl>
       )}
       <ErrorMessage error={hardware.error} />

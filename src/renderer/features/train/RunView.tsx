@@ -5,6 +5,7 @@ import { formatBytes, formatDuration, formatLoss } from './format';
 import { LossChart } from './LossChart';
 import { useResumeRun, useStartRun, useStopRun } from './queries';
 import { runStateKey } from './runState';
+import { TrainingDeviceText } from './TrainingDeviceText';
 
 /** One run: live numbers and curves, stop/resume, its artifacts, log and what was trained. */
 export function RunView({ projectId, run, onStarted }: { projectId: string; run: RunDetail; onStarted(runId: string): void }) {
@@ -30,8 +31,7 @@ export function RunView({ projectId, run, onStarted }: { projectId: string; run:
       </p>
       {run.device && (
         <p className="hint" data-testid="run-device">
-          {t('train.run.device', { backend: run.device.backend, description: run.device.description || run.device.name })}
-          {run.device.fallback && ` ${t('train.hardware.deviceFallback', { reason: run.device.fallback })}`}
+          {t('train.run.device')} <TrainingDeviceText device={run.device} />
         </p>
       )}
       {run.message && <p className={run.state === 'failed' ? 'field-error' : 'hint'}>{run.message}</p>}
