@@ -85,11 +85,17 @@ async function askForTheStory(page: Page) {
   return card;
 }
 
-/** After the call the model answers on (a memorised story does not teach what follows a result): stop it there. */
+/**
+ * After the call the model answers on (a memorised story does not teach what follows a result): stop it there.
+ * Between two rounds of its answer there is no Stop for a moment, so Stop is looked for until the turn has ended.
+ */
 async function stopAnswering(page: Page): Promise<void> {
   const stop = page.getByRole('button', { name: 'Stop' });
-  if (await stop.isVisible()) await stop.click();
-  await expect(page.getByRole('button', { name: 'Regenerate' })).toBeVisible({ timeout: 60_000 });
+  const regenerate = page.getByRole('button', { name: 'Regenerate' });
+  await expect(async () => {
+    if (await stop.isVisible()) await stop.click();
+    await expect(regenerate).toBeVisible({ timeout: 1_000 });
+  }).toPass({ timeout: 60_000 });
 }
 
 test.describe.configure({ mode: 'serial' });
